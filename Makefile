@@ -1,0 +1,45 @@
+# Nyttig — developer entry points. The real work is in deploy/dev/*.sh:
+#   services.sh  PostgreSQL + MinIO (up/down/env/status), state in .data/
+#   run.sh       services, build, migrate, demo seed, serve on :8080
+#   test.sh      services, test tools, go vet, go test against real services
+#
+#   make run                                    # http://localhost:8080, Ctrl-C stops it
+#   make test                                   # the whole suite (CI runs this)
+#   make test TESTFLAGS='-run Foo ./workflow/...'
+
+SHELL := /bin/bash
+TESTFLAGS ?=
+
+.PHONY: run test build services-up services-down fmt vet clean
+
+## run: start services, build, migrate, seed demo data and serve on :8080
+run:
+	deploy/dev/run.sh
+
+## test: go vet + go test against real PostgreSQL and MinIO
+test:
+	deploy/dev/test.sh $(TESTFLAGS)
+
+## build: compile every package
+build:
+	go build ./...
+
+## services-up: start PostgreSQL and MinIO and leave them running; prints the env
+services-up:
+	deploy/dev/services.sh up
+
+## services-down: stop the services that services.sh started
+services-down:
+	deploy/dev/services.sh down
+
+## fmt: gofmt every package
+fmt:
+	go fmt ./...
+
+## vet: go vet every package
+vet:
+	go vet ./...
+
+## clean: stop the services and remove .data/ (databases, MinIO data, logs, binary)
+clean:
+	deploy/dev/services.sh clean

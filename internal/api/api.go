@@ -1,0 +1,75 @@
+// Package api owns Nyttig's JSON API under /api/v1: its routes, request and
+// response bodies, idempotent POSTs and the OpenAPI document that describes
+// them. Handlers return errors; one wrapper renders them.
+package api
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"nyttig/internal/apperr"
+	"nyttig/internal/grants"
+	"nyttig/internal/httpx"
+	"nyttig/internal/i18n"
+	"nyttig/internal/model"
+	"nyttig/internal/store"
+)
+
+type api struct {
+	grants *grants.Service
+	store  *store.Store
+}
+
+// handler is an API handler that returns its error instead of writing it.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// authed wraps h: it requires a signed-in user and renders h's error.
+func authed(h func(w http.ResponseWriter, r *http.Request, u model.User) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, ok := httpx.User(r.Context())
+		if !ok {
+			httpx.WriteError(w, r, apperr.New(apperr.Unauthenticated, i18n.T(
+				"Logg inn, eller send «Authorization: Bearer <token>».", "Log in, or send “Authorization: Bearer <token>”.")))
+			return
+		}
+		if err := h(w, r, u); err != nil {
+			httpx.WriteError(w, r, err)
+		}
+	}
+}
+
+func public(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			httpx.WriteError(w, r, err)
+		}
+	}
+}
+
+// Routes returns the API router, to be mounted at /api/v1.
+func Routes(g *grants.Service, st *store.Store) http.Handler {
+	a := &api{grants: g, store: st}
+	r := chi.NewRouter()
+	r.NotFound(public(func(w http.ResponseWriter, r *http.Request) error {
+		return apperr.New(apperr.NotFound, i18n.T("Ukjent adresse i API-et.", "No such API endpoint."))
+	}))
+	r.MethodNotAllowed(public(func(w http.ResponseWriter, r *http.Request) error {
+		return &apperr.Error{Kind: apperr.BadRequest, Message: i18n.Tf("Metoden %s er ikke tillatt her.", "Method %s is not allowed here.", r.Method)}
+	}))
+	r.Get("/openapi.json", serveOpenAPI)
+	r.Get("/workflow", public(a.workflow))
+	r.Group(func(r chi.Router) {
+		r.Use(idempotent(st))
+		r.Get("/me", authed(a.me))
+		r.Get("/calls", authed(a.listCalls))
+		r.Post("/calls", authed(a.createCall))
+		r.Get("/applications", authed(a.listApplications))
+		r.Post("/applications", authed(a.createApplication))
+		r.Get("/applications/{id}", authed(a.getApplication))
+		r.Patch("/applications/{id}", authed(a.patchApplication))
+		r.Get("/applications/{id}/history", authed(a.history))
+		r.Post("/applications/{id}/events/{event}", authed(a.fireEvent))
+	})
+	return r
+}

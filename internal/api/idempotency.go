@@ -1,0 +1,107 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"io"
+	"net/http"
+
+	"nyttig/internal/apperr"
+	"nyttig/internal/httpx"
+	"nyttig/internal/i18n"
+	"nyttig/internal/store"
+)
+
+// idempotent honours an Idempotency-Key on POST: the key is recorded in the
+// same transaction as the request's effect; a retry with the same key and
+// body gets the first response again and changes nothing, and the same key
+// with another body is refused with 422.
+func idempotent(st *store.Store) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key := r.Header.Get("Idempotency-Key")
+			u, signedIn := httpx.User(r.Context())
+			if r.Method != http.MethodPost || key == "" || !signedIn {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if len(key) > 255 || !printable(key) {
+				httpx.WriteError(w, r, apperr.New(apperr.BadRequest, i18n.T(
+					"Idempotency-Key må være 1–255 synlige ASCII-tegn.", "Idempotency-Key must be 1–255 visible ASCII characters.")))
+				return
+			}
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxJSONBody))
+			if err != nil {
+				httpx.WriteError(w, r, apperr.New(apperr.TooLarge, i18n.Tf(
+					"Forespørselen er for stor (høyst %d byte).", "The request body is too large (at most %d bytes).", httpx.MaxJSONBody)))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			h := sha256.New()
+			h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
+			h.Write(body)
+			hash := h.Sum(nil)
+
+			kept, err := st.IdempotentLookup(r.Context(), u.ID, key)
+			switch {
+			case err != nil:
+				httpx.WriteError(w, r, err)
+				return
+			case kept != nil && !kept.SameRequest(hash):
+				httpx.WriteError(w, r, apperr.New(apperr.Invalid, i18n.T(
+					"Denne Idempotency-Key er brukt for en annen forespørsel.", "This Idempotency-Key was used for a different request.")))
+				return
+			case kept != nil && !kept.Done:
+				httpx.WriteError(w, r, apperr.New(apperr.Conflict, i18n.T(
+					"En forespørsel med samme Idempotency-Key er allerede behandlet eller under behandling.",
+					"A request with the same Idempotency-Key was already processed or is in progress.")))
+				return
+			case kept != nil:
+				w.Header().Set("Content-Type", kept.ContentType)
+				w.Header().Set("Idempotent-Replayed", "true")
+				w.WriteHeader(kept.Status)
+				_, _ = w.Write(kept.Body)
+				return
+			}
+			ctx, claim := store.WithClaim(r.Context(), u.ID, key, hash)
+			rec := &recorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r.WithContext(ctx))
+			if claim.Consumed() {
+				if err := st.IdempotentSave(r.Context(), u.ID, key, rec.status, rec.Header().Get("Content-Type"), rec.body.Bytes()); err != nil {
+					httpx.LogIfFault(r, err)
+				}
+			}
+		})
+	}
+}
+
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// recorder passes a response through while keeping a copy of it.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (rec *recorder) WriteHeader(code int) {
+	if rec.status == 0 {
+		rec.status = code
+	}
+	rec.ResponseWriter.WriteHeader(code)
+}
+
+func (rec *recorder) Write(b []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	rec.body.Write(b)
+	return rec.ResponseWriter.Write(b)
+}

@@ -1,0 +1,98 @@
+// Package config owns Nyttig's configuration: read once from the
+// environment into one struct, validated with messages that say what to fix.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Config is everything Nyttig reads from the environment.
+type Config struct {
+	DatabaseURL string // DATABASE_URL
+	S3Endpoint  string // S3_ENDPOINT, host:port
+	S3AccessKey string // S3_ACCESS_KEY
+	S3SecretKey string // S3_SECRET_KEY
+	S3Bucket    string // S3_BUCKET
+	S3UseSSL    bool   // S3_USE_SSL
+	Addr        string // NYTTIG_ADDR, default :8080
+	BaseURL     string // NYTTIG_BASE_URL, default http://localhost:8080
+}
+
+// Vars documents each variable; the README's table is written from it.
+var Vars = []struct{ Name, Default, Meaning string }{
+	{"DATABASE_URL", "", "PostgreSQL connection URL, e.g. postgres://user@127.0.0.1:5432/nyttig?sslmode=disable (required)"},
+	{"S3_ENDPOINT", "", "host:port of the S3-compatible object storage, e.g. 127.0.0.1:9100 (required)"},
+	{"S3_ACCESS_KEY", "", "object storage access key (required)"},
+	{"S3_SECRET_KEY", "", "object storage secret key (required)"},
+	{"S3_BUCKET", "nyttig", "bucket for attachments and letters; created at start when missing"},
+	{"S3_USE_SSL", "false", "true to talk HTTPS to the object storage"},
+	{"NYTTIG_ADDR", ":8080", "address the HTTP server listens on"},
+	{"NYTTIG_BASE_URL", "http://localhost:8080", "the public URL of Nyttig; https:// marks session cookies Secure"},
+}
+
+// FromEnv reads and validates the configuration. need lists which groups
+// a subcommand requires ("db", "s3").
+func FromEnv(need ...string) (Config, error) {
+	get := func(name, def string) string {
+		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	c := Config{
+		DatabaseURL: get("DATABASE_URL", ""),
+		S3Endpoint:  get("S3_ENDPOINT", ""),
+		S3AccessKey: get("S3_ACCESS_KEY", ""),
+		S3SecretKey: get("S3_SECRET_KEY", ""),
+		S3Bucket:    get("S3_BUCKET", "nyttig"),
+		Addr:        get("NYTTIG_ADDR", ":8080"),
+		BaseURL:     strings.TrimRight(get("NYTTIG_BASE_URL", "http://localhost:8080"), "/"),
+	}
+	var problems []string
+	ssl, err := strconv.ParseBool(get("S3_USE_SSL", "false"))
+	if err != nil {
+		problems = append(problems, "S3_USE_SSL must be true or false")
+	}
+	c.S3UseSSL = ssl
+	for _, group := range need {
+		switch group {
+		case "db":
+			if c.DatabaseURL == "" {
+				problems = append(problems, "DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/nyttig?sslmode=disable; `make run` sets it for you)")
+			} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+				problems = append(problems, "DATABASE_URL must be a postgres:// URL")
+			}
+		case "s3":
+			for _, v := range []struct{ name, val string }{{"S3_ENDPOINT", c.S3Endpoint}, {"S3_ACCESS_KEY", c.S3AccessKey}, {"S3_SECRET_KEY", c.S3SecretKey}} {
+				if v.val == "" {
+					problems = append(problems, v.name+" is not set (`make run` sets it for you)")
+				}
+			}
+			if strings.Contains(c.S3Endpoint, "://") || strings.Contains(c.S3Endpoint, "/") {
+				problems = append(problems, "S3_ENDPOINT must be host:port without a scheme or path (use S3_USE_SSL for https)")
+			}
+			if len(c.S3Bucket) < 3 || len(c.S3Bucket) > 63 || strings.ToLower(c.S3Bucket) != c.S3Bucket {
+				problems = append(problems, "S3_BUCKET must be 3–63 lowercase characters")
+			}
+		}
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, "NYTTIG_BASE_URL must be an http:// or https:// URL")
+	}
+	if len(problems) > 0 {
+		return c, errors.New("configuration: " + strings.Join(problems, "; "))
+	}
+	return c, nil
+}
+
+// SecureCookies reports whether Nyttig is served over TLS.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+func (c Config) String() string {
+	return fmt.Sprintf("addr=%s base_url=%s s3=%s/%s", c.Addr, c.BaseURL, c.S3Endpoint, c.S3Bucket)
+}

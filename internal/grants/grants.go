@@ -1,0 +1,208 @@
+// Package grants owns what people may do with applications and calls: who
+// may see and change what, and how a lifecycle event is checked against
+// the workflow and committed through the store. The JSON API and the web
+// pages both call it, so the rules hold the same for both.
+package grants
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"nyttig/internal/apperr"
+	"nyttig/internal/i18n"
+	"nyttig/internal/metrics"
+	"nyttig/internal/model"
+	"nyttig/internal/store"
+	"nyttig/workflow"
+)
+
+// Service carries the dependencies of the use cases.
+type Service struct {
+	Store *store.Store
+	// Now is the clock; tests set it.
+	Now func() time.Time
+}
+
+// New returns a service on the real clock.
+func New(st *store.Store) *Service { return &Service{Store: st, Now: time.Now} }
+
+// Implemented are the events whose effects Nyttig carries out today. The
+// workflow defines the whole lifecycle; the rest (decisions, acceptance,
+// appeals, reports) arrive with their features and are refused until then.
+var Implemented = []workflow.Event{workflow.Submit, workflow.Return, workflow.Resubmit, workflow.StartReview, workflow.Withdraw}
+
+var (
+	msgNoApplication = i18n.T("Fant ikke søknaden.", "Application not found.")
+	msgNotYours      = i18n.T("Bare prosjektlederen kan endre søknaden.", "Only the project lead can change the application.")
+	msgOnlyApplicant = i18n.T("Du må ha rollen søker for å søke.", "You need the applicant role to apply.")
+	msgStaffOnly     = i18n.T("Bare saksbehandlere og administratorer kan gjøre dette.", "Only case officers and administrators can do this.")
+	msgUnknownCall   = i18n.T("Utlysningen finnes ikke.", "The call does not exist.")
+)
+
+// canSee reports whether u may see application a. Others get 404, so that
+// nobody learns which applications exist.
+func canSee(u model.User, a model.Application) bool {
+	return a.ApplicantID == u.ID || u.IsStaff()
+}
+
+// Application returns an application u may see.
+func (s *Service) Application(ctx context.Context, u model.User, id int64) (model.Application, error) {
+	a, err := s.Store.Application(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if !canSee(u, a) {
+		return model.Application{}, apperr.New(apperr.NotFound, msgNoApplication)
+	}
+	return a, nil
+}
+
+// Applications lists the applications u may see: their own, or everyone's
+// for staff.
+func (s *Service) Applications(ctx context.Context, u model.User, f model.ApplicationFilter) ([]model.Application, error) {
+	if !u.IsStaff() {
+		f.ApplicantID = u.ID
+	}
+	return s.Store.Applications(ctx, f)
+}
+
+// History returns the history of an application u may see.
+func (s *Service) History(ctx context.Context, u model.User, id int64) ([]model.HistoryEntry, error) {
+	if _, err := s.Application(ctx, u, id); err != nil {
+		return nil, err
+	}
+	return s.Store.History(ctx, id)
+}
+
+func (s *Service) checkFields(ctx context.Context, f model.ApplicationFields) error {
+	fe := f.Check()
+	if _, bad := fe["call_id"]; !bad {
+		if _, err := s.Store.CallByID(ctx, f.CallID); err != nil {
+			if !store.IsNotFound(err) {
+				return err
+			}
+			fe["call_id"] = msgUnknownCall
+		}
+	}
+	if len(fe) > 0 {
+		return apperr.Fields(fe)
+	}
+	return nil
+}
+
+func normalise(f *model.ApplicationFields, u model.User) {
+	for _, p := range []*string{&f.Title, &f.Unit, &f.StartDate, &f.EndDate} {
+		*p = strings.TrimSpace(*p)
+	}
+	if f.Unit == "" {
+		f.Unit = u.Unit
+	}
+	for i := range f.Partners {
+		f.Partners[i] = strings.TrimSpace(f.Partners[i])
+	}
+}
+
+// CreateApplication starts a draft for u, who must be an applicant.
+func (s *Service) CreateApplication(ctx context.Context, u model.User, f model.ApplicationFields, requestID string) (model.Application, error) {
+	if !u.Has(workflow.Applicant) {
+		return model.Application{}, apperr.New(apperr.Forbidden, msgOnlyApplicant)
+	}
+	normalise(&f, u)
+	if err := s.checkFields(ctx, f); err != nil {
+		return model.Application{}, err
+	}
+	return s.Store.CreateApplication(ctx, u.ID, f, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()})
+}
+
+// UpdateApplication replaces the fields of u's own draft or returned
+// application. expectVersion, when not 0, must match the stored version so
+// that a stale form does not overwrite a newer save.
+func (s *Service) UpdateApplication(ctx context.Context, u model.User, id int64, f model.ApplicationFields, expectVersion int, requestID string) (model.Application, error) {
+	if _, err := s.Application(ctx, u, id); err != nil {
+		return model.Application{}, err
+	}
+	normalise(&f, u)
+	if err := s.checkFields(ctx, f); err != nil {
+		return model.Application{}, err
+	}
+	return s.Store.UpdateApplication(ctx, id, f, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()},
+		func(cur model.Application) error {
+			switch {
+			case cur.ApplicantID != u.ID:
+				return apperr.New(apperr.Forbidden, msgNotYours)
+			case !cur.Editable():
+				return apperr.New(apperr.Conflict, i18n.Tt(
+					"Søknaden kan ikke endres når den har status «%s».", "The application cannot be changed in state “%s”.",
+					workflow.Application.StateLabel(cur.State)))
+			case expectVersion != 0 && expectVersion != cur.Version:
+				return apperr.New(apperr.Conflict, i18n.T(
+					"Søknaden er endret siden du åpnet den. Last siden på nytt.",
+					"The application changed since you opened it. Reload the page."))
+			}
+			return nil
+		})
+}
+
+// Available lists the events u may fire on a now: the buttons to show.
+func (s *Service) Available(u model.User, a model.Application) []workflow.Event {
+	var out []workflow.Event
+	for _, e := range workflow.Application.Available(a.State, actor(u, a)) {
+		if slices.Contains(Implemented, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func actor(u model.User, a model.Application) workflow.Actor {
+	return workflow.Actor{Roles: u.Roles, Owner: a.ApplicantID == u.ID}
+}
+
+// Fire carries out lifecycle event e on application id for u, with a
+// comment (a reason or message; some events require one).
+func (s *Service) Fire(ctx context.Context, u model.User, id int64, e workflow.Event, comment, requestID string) (model.Application, error) {
+	if !workflow.Application.KnownEvent(e) {
+		return model.Application{}, apperr.New(apperr.NotFound, i18n.T("Ukjent hendelse.", "Unknown event."))
+	}
+	if _, err := s.Application(ctx, u, id); err != nil {
+		return model.Application{}, err
+	}
+	if !slices.Contains(Implemented, e) {
+		return model.Application{}, apperr.New(apperr.Conflict, i18n.T(
+			"Denne handlingen er ikke tatt i bruk ennå.", "This action is not available yet."))
+	}
+	now := s.Now()
+	comment = strings.TrimSpace(comment)
+	a, err := s.Store.Transition(ctx, id, store.Change{ActorID: u.ID, RequestID: requestID, Now: now},
+		func(cur model.Application, call model.Call) (store.Decision, error) {
+			facts := workflow.Facts{Now: now, CallOpensAt: call.OpensAt, CallClosesAt: call.ClosesAt,
+				Incomplete: cur.Incomplete(call), Comment: comment}
+			to, err := workflow.Application.Fire(ctx, cur.State, e, actor(u, cur), facts)
+			if err != nil {
+				return store.Decision{}, fireError(err, cur.State, e)
+			}
+			return store.Decision{To: to, Event: e, Comment: comment}, nil
+		})
+	if err == nil {
+		metrics.Transitions.WithLabelValues(string(e)).Inc()
+	}
+	return a, err
+}
+
+func fireError(err error, from workflow.State, e workflow.Event) error {
+	var ge *workflow.GuardError
+	state, event := workflow.Application.StateLabel(from), workflow.Application.EventLabel(e)
+	switch {
+	case errors.As(err, &ge):
+		return apperr.Fields(ge.Fields)
+	case errors.Is(err, workflow.ErrNotAllowedNow):
+		return apperr.New(apperr.Conflict, i18n.Tt("«%s» går ikke når søknaden har status «%s».",
+			"“%s” is not possible while the application is “%s”.", event, state))
+	case errors.Is(err, workflow.ErrRoleMayNot):
+		return apperr.New(apperr.Forbidden, i18n.Tt("Du har ikke lov til å «%s».", "You may not “%s”.", event))
+	}
+	return err
+}

@@ -1,0 +1,59 @@
+// Package httpx owns the HTTP plumbing the JSON API and the web pages share:
+// the request id, the signed-in user and the language of a request, strict
+// JSON decoding, and the one way errors become responses.
+package httpx
+
+import (
+	"context"
+	"net/http"
+
+	"nyttig/internal/i18n"
+	"nyttig/internal/model"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyUser
+)
+
+// WithRequestID returns ctx carrying the request id.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, keyRequestID, id)
+}
+
+// RequestID returns the request's id ("" outside a request).
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(keyRequestID).(string)
+	return id
+}
+
+// WithUser returns ctx carrying the signed-in user.
+func WithUser(ctx context.Context, u model.User) context.Context {
+	return context.WithValue(ctx, keyUser, u)
+}
+
+// User returns the signed-in user, if any.
+func User(ctx context.Context) (model.User, bool) {
+	u, ok := ctx.Value(keyUser).(model.User)
+	return u, ok
+}
+
+// LangCookie is the cookie that keeps a visitor's choice of language.
+const LangCookie = "nyttig_lang"
+
+// Lang is the language to answer r in: the signed-in user's setting, else
+// the language cookie, else the browser's Accept-Language, else bokmål.
+func Lang(r *http.Request) i18n.Lang {
+	if u, ok := User(r.Context()); ok && u.Language != "" {
+		return u.Language
+	}
+	if c, err := r.Cookie(LangCookie); err == nil {
+		return i18n.Parse(c.Value)
+	}
+	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+// SessionCookie is the cookie that carries a web session id.
+const SessionCookie = "nyttig_session"

@@ -1,0 +1,132 @@
+// Package model owns Nyttig's domain types — users, funds, calls,
+// applications and their history — and the validation of what a person
+// may write into them.
+package model
+
+import (
+	"time"
+
+	"nyttig/internal/i18n"
+	"nyttig/internal/money"
+	"nyttig/workflow"
+)
+
+// User is a person who logs in to Nyttig.
+type User struct {
+	ID       int64           `json:"id"`
+	Email    string          `json:"email"`
+	Name     string          `json:"name"`
+	Unit     string          `json:"unit"`
+	Language i18n.Lang       `json:"language"`
+	Roles    []workflow.Role `json:"roles"`
+}
+
+// Has reports whether the user holds role r.
+func (u User) Has(r workflow.Role) bool {
+	for _, have := range u.Roles {
+		if have == r {
+			return true
+		}
+	}
+	return false
+}
+
+// IsStaff reports whether the user works on other people's applications.
+func (u User) IsStaff() bool {
+	return u.Has(workflow.CaseOfficer) || u.Has(workflow.Admin) || u.Has(workflow.DecisionMaker)
+}
+
+// Fund is an innovation fund with a yearly frame.
+type Fund struct {
+	ID           int64  `json:"id"`
+	Name         string `json:"name"`
+	Municipality string `json:"municipality"`
+}
+
+// Call is an invitation to apply, open between OpensAt and ClosesAt.
+type Call struct {
+	ID           int64     `json:"id"`
+	FundID       int64     `json:"fund_id"`
+	Title        string    `json:"title"`
+	Description  string    `json:"description"`
+	OpensAt      time.Time `json:"opens_at"`
+	ClosesAt     time.Time `json:"closes_at"`
+	MaxAmountOre money.Ore `json:"max_amount_ore"`
+}
+
+// OpenAt reports whether the call takes submissions at t.
+func (c Call) OpenAt(t time.Time) bool { return !t.Before(c.OpensAt) && t.Before(c.ClosesAt) }
+
+// BudgetLine is one line of an application's budget.
+type BudgetLine struct {
+	Category    string    `json:"category"`
+	Description string    `json:"description"`
+	AmountOre   money.Ore `json:"amount_ore"`
+}
+
+// ApplicationFields are the parts of an application its project lead writes.
+type ApplicationFields struct {
+	CallID             int64        `json:"call_id"`
+	Title              string       `json:"title"`
+	Summary            string       `json:"summary"`
+	Need               string       `json:"need"`
+	Solution           string       `json:"solution"`
+	AdoptionPlan       string       `json:"adoption_plan"`
+	ExpectedBenefits   string       `json:"expected_benefits"`
+	BudgetLines        []BudgetLine `json:"budget_lines"`
+	OwnContributionOre money.Ore    `json:"own_contribution_ore"`
+	RequestedAmountOre money.Ore    `json:"requested_amount_ore"`
+	Unit               string       `json:"unit"`
+	Partners           []string     `json:"partners"`
+	StartDate          string       `json:"start_date"`
+	EndDate            string       `json:"end_date"`
+}
+
+// Application is an application for money from a call.
+type Application struct {
+	ID          int64          `json:"id"`
+	CaseNumber  string         `json:"case_number"`
+	ApplicantID int64          `json:"applicant_id"`
+	State       workflow.State `json:"state"`
+	Version     int            `json:"version"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
+	SubmittedAt *time.Time     `json:"submitted_at"`
+	ApplicationFields
+}
+
+// Editable reports whether the project lead may still change the application.
+func (a Application) Editable() bool {
+	return a.State == workflow.Draft || a.State == workflow.Returned
+}
+
+// HistoryEntry is one row of an application's append-only history.
+type HistoryEntry struct {
+	ID        int64     `json:"id"`
+	Version   int       `json:"version"`
+	ActorID   *int64    `json:"actor_id"`
+	ActorName string    `json:"actor_name"`
+	Event     string    `json:"event"`
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	Comment   string    `json:"comment"`
+	RequestID string    `json:"request_id"`
+	At        time.Time `json:"at"`
+}
+
+// History event names for changes that are not lifecycle transitions.
+const (
+	EventCreated = "create"
+	EventEdited  = "edit"
+)
+
+// ApplicationFilter narrows a list of applications.
+type ApplicationFilter struct {
+	ApplicantID int64 // 0: everyone's
+	State       workflow.State
+	CallID      int64
+	Limit       int
+	// AfterID continues a list from the last id of the previous page
+	// (lists are newest first).
+	AfterID int64
+}

@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"nyttig/internal/apperr"
+	"nyttig/internal/i18n"
+	"nyttig/internal/model"
+	"nyttig/workflow"
+)
+
+const applicationColumns = `a.id, a.case_number, a.applicant_id, a.state, a.version, a.created_at, a.updated_at,
+	a.submitted_at, a.call_id, a.title, a.summary, a.need, a.solution, a.adoption_plan, a.expected_benefits,
+	a.budget_lines, a.own_contribution_ore, a.requested_amount_ore, a.unit, a.partners,
+	COALESCE(to_char(a.start_date, 'YYYY-MM-DD'), ''), COALESCE(to_char(a.end_date, 'YYYY-MM-DD'), '')`
+
+func scanApplication(row pgx.Row) (model.Application, error) {
+	var a model.Application
+	f := &a.ApplicationFields
+	err := row.Scan(&a.ID, &a.CaseNumber, &a.ApplicantID, &a.State, &a.Version, &a.CreatedAt, &a.UpdatedAt,
+		&a.SubmittedAt, &f.CallID, &f.Title, &f.Summary, &f.Need, &f.Solution, &f.AdoptionPlan, &f.ExpectedBenefits,
+		&f.BudgetLines, &f.OwnContributionOre, &f.RequestedAmountOre, &f.Unit, &f.Partners, &f.StartDate, &f.EndDate)
+	if f.BudgetLines == nil {
+		f.BudgetLines = []model.BudgetLine{}
+	}
+	if f.Partners == nil {
+		f.Partners = []string{}
+	}
+	return a, translate(err)
+}
+
+var msgNoApplication = i18n.T("Fant ikke søknaden.", "Application not found.")
+
+// Application returns one application.
+func (s *Store) Application(ctx context.Context, id int64) (model.Application, error) {
+	a, err := scanApplication(s.pool.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))
+	if apperr.Is(err, apperr.NotFound) {
+		return a, apperr.New(apperr.NotFound, msgNoApplication)
+	}
+	return a, err
+}
+
+// Applications lists applications matching f, newest first.
+func (s *Store) Applications(ctx context.Context, f model.ApplicationFilter) ([]model.Application, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	rows, err := s.pool.Query(ctx, "SELECT "+applicationColumns+` FROM applications a
+		WHERE ($1 = 0 OR a.applicant_id = $1) AND ($2 = '' OR a.state = $2) AND ($3 = 0 OR a.call_id = $3)
+		  AND ($4 = 0 OR a.id < $4)
+		ORDER BY a.id DESC LIMIT $5`, f.ApplicantID, string(f.State), f.CallID, f.AfterID, limit)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []model.Application{}
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, translate(rows.Err())
+}
+
+// Change is who changes an application, when, and under which request.
+type Change struct {
+	ActorID   int64 // 0 for the system
+	RequestID string
+	Now       time.Time
+}
+
+func (c Change) actor() *int64 {
+	if c.ActorID == 0 {
+		return nil
+	}
+	return &c.ActorID
+}
+
+// CreateApplication adds a draft with the next case number of the year (in
+// Oslo) and its first history row.
+func (s *Store) CreateApplication(ctx context.Context, applicantID int64, f model.ApplicationFields, ch Change) (model.Application, error) {
+	var a model.Application
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		year := ch.Now.In(workflow.Oslo).Year()
+		var n int
+		if err := tx.QueryRow(ctx, `INSERT INTO case_number_counters (year, last) VALUES ($1, 1)
+			ON CONFLICT (year) DO UPDATE SET last = case_number_counters.last + 1 RETURNING last`, year).Scan(&n); err != nil {
+			return translate(err)
+		}
+		var id int64
+		err := tx.QueryRow(ctx, `INSERT INTO applications (case_number, applicant_id, call_id, title, summary, need, solution,
+			adoption_plan, expected_benefits, budget_lines, own_contribution_ore, requested_amount_ore, unit, partners,
+			start_date, end_date, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULLIF($15, '')::date, NULLIF($16, '')::date, $17, $17)
+			RETURNING id`,
+			fmt.Sprintf("%d/%04d", year, n), applicantID, f.CallID, f.Title, f.Summary, f.Need, f.Solution,
+			f.AdoptionPlan, f.ExpectedBenefits, nonNilLines(f.BudgetLines), f.OwnContributionOre, f.RequestedAmountOre,
+			f.Unit, nonNilStrings(f.Partners), f.StartDate, f.EndDate, ch.Now).Scan(&id)
+		if err != nil {
+			return translate(err)
+		}
+		if err := appendHistory(ctx, tx, id, 1, ch, model.EventCreated, "", workflow.Draft, ""); err != nil {
+			return err
+		}
+		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))
+		return err
+	})
+	return a, err
+}
+
+func nonNilLines(l []model.BudgetLine) []model.BudgetLine {
+	if l == nil {
+		return []model.BudgetLine{}
+	}
+	return l
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func appendHistory(ctx context.Context, tx pgx.Tx, appID int64, version int, ch Change, event string, from, to workflow.State, comment string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO application_events (application_id, version, actor_id, event, from_state, to_state, comment, request_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, appID, version, ch.actor(), event, string(from), string(to), comment, ch.RequestID, ch.Now)
+	return translate(err)
+}
+
+func lockApplication(ctx context.Context, tx pgx.Tx, id int64) (model.Application, error) {
+	a, err := scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1 FOR UPDATE", id))
+	if apperr.Is(err, apperr.NotFound) {
+		return a, apperr.New(apperr.NotFound, msgNoApplication)
+	}
+	return a, err
+}
+
+// UpdateApplication replaces the written fields of an application after
+// check approves the locked current row, bumping its version and writing an
+// "edit" history row in the same transaction.
+func (s *Store) UpdateApplication(ctx context.Context, id int64, f model.ApplicationFields, ch Change, check func(current model.Application) error) (model.Application, error) {
+	var a model.Application
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		cur, err := lockApplication(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := check(cur); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE applications SET call_id = $2, title = $3, summary = $4, need = $5, solution = $6,
+			adoption_plan = $7, expected_benefits = $8, budget_lines = $9, own_contribution_ore = $10,
+			requested_amount_ore = $11, unit = $12, partners = $13, start_date = NULLIF($14, '')::date,
+			end_date = NULLIF($15, '')::date, version = version + 1, updated_at = $16 WHERE id = $1`,
+			id, f.CallID, f.Title, f.Summary, f.Need, f.Solution, f.AdoptionPlan, f.ExpectedBenefits,
+			nonNilLines(f.BudgetLines), f.OwnContributionOre, f.RequestedAmountOre, f.Unit, nonNilStrings(f.Partners),
+			f.StartDate, f.EndDate, ch.Now)
+		if err != nil {
+			return translate(err)
+		}
+		if err := appendHistory(ctx, tx, id, cur.Version+1, ch, model.EventEdited, cur.State, cur.State, ""); err != nil {
+			return err
+		}
+		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))
+		return err
+	})
+	return a, err
+}
+
+// Decision is what a transition decided: the new state and the comment
+// that goes into the history.
+type Decision struct {
+	To      workflow.State
+	Event   workflow.Event
+	Comment string
+}
+
+// Transition moves an application in one transaction: it locks the row,
+// lets decide pick the new state from the current application and its call,
+// writes the state and the history row together, and returns the result.
+// Concurrent transitions on one application queue on the row lock, so the
+// second one decides on the first one's outcome.
+func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func(cur model.Application, call model.Call) (Decision, error)) (model.Application, error) {
+	var a model.Application
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		cur, err := lockApplication(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, "SELECT "+callColumns+" FROM calls WHERE id = $1", cur.CallID)
+		if err != nil {
+			return translate(err)
+		}
+		call, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[model.Call])
+		if err != nil {
+			return translate(err)
+		}
+		d, err := decide(cur, call)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE applications SET state = $2, version = version + 1, updated_at = $3,
+			submitted_at = CASE WHEN $2 = 'submitted' THEN COALESCE(submitted_at, $3) ELSE submitted_at END WHERE id = $1`, id, string(d.To), ch.Now)
+		if err != nil {
+			return translate(err)
+		}
+		if err := appendHistory(ctx, tx, id, cur.Version+1, ch, string(d.Event), cur.State, d.To, d.Comment); err != nil {
+			return err
+		}
+		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))
+		return err
+	})
+	return a, err
+}
+
+// History returns an application's history, oldest first.
+func (s *Store) History(ctx context.Context, appID int64) ([]model.HistoryEntry, error) {
+	rows, err := s.pool.Query(ctx, `SELECT e.id, e.version, e.actor_id, COALESCE(u.name, ''), e.event, e.from_state, e.to_state,
+		e.comment, e.request_id, e.created_at
+		FROM application_events e LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.application_id = $1 ORDER BY e.version`, appID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[model.HistoryEntry])
+	if out == nil {
+		out = []model.HistoryEntry{}
+	}
+	return out, translate(err)
+}

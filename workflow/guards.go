@@ -1,0 +1,90 @@
+package workflow
+
+import (
+	"maps"
+	"strings"
+	"time"
+	_ "time/tzdata" // deadlines are in Europe/Oslo even on hosts without a zone database
+
+	"nyttig/internal/i18n"
+)
+
+// Facts are what guards look at. The caller gathers them (the current time,
+// the call's window, the application's missing fields, the comment given).
+type Facts struct {
+	Now          time.Time
+	CallOpensAt  time.Time
+	CallClosesAt time.Time
+	// Incomplete names the application's fields that must be fixed before
+	// it can be submitted, with a message for each.
+	Incomplete map[string]i18n.Text
+	Comment    string
+}
+
+// Guard checks a precondition of a transition; a nil result lets it pass.
+type Guard func(Facts) *GuardError
+
+// GuardError says which preconditions failed, per field.
+type GuardError struct {
+	Fields map[string]i18n.Text
+}
+
+func (g *GuardError) Error() string {
+	keys := make([]string, 0, len(g.Fields))
+	for k := range g.Fields {
+		keys = append(keys, k)
+	}
+	return "workflow: precondition failed: " + strings.Join(keys, ", ")
+}
+
+func checkGuards(guards []Guard, f Facts) error {
+	all := map[string]i18n.Text{}
+	for _, g := range guards {
+		if err := g(f); err != nil {
+			maps.Copy(all, err.Fields)
+		}
+	}
+	if len(all) > 0 {
+		return &GuardError{Fields: all}
+	}
+	return nil
+}
+
+// Oslo is the time zone every deadline is computed and shown in.
+var Oslo = mustLoadOslo()
+
+func mustLoadOslo() *time.Location {
+	loc, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		panic("workflow: time zone Europe/Oslo missing; import time/tzdata: " + err.Error())
+	}
+	return loc
+}
+
+func requireComplete(f Facts) *GuardError {
+	if len(f.Incomplete) == 0 {
+		return nil
+	}
+	return &GuardError{Fields: maps.Clone(f.Incomplete)}
+}
+
+func requireCallOpen(f Facts) *GuardError {
+	local := func(t time.Time) string { return t.In(Oslo).Format("02.01.2006 15:04") }
+	switch {
+	case f.Now.Before(f.CallOpensAt):
+		return &GuardError{Fields: map[string]i18n.Text{"call_id": i18n.Tf(
+			"Utlysningen åpner ikke før %s.", "The call does not open until %s.", local(f.CallOpensAt))}}
+	case !f.Now.Before(f.CallClosesAt):
+		return &GuardError{Fields: map[string]i18n.Text{"call_id": i18n.Tf(
+			"Søknadsfristen gikk ut %s.", "The deadline passed at %s.", local(f.CallClosesAt))}}
+	}
+	return nil
+}
+
+func requireComment(f Facts) *GuardError {
+	if strings.TrimSpace(f.Comment) != "" {
+		return nil
+	}
+	return &GuardError{Fields: map[string]i18n.Text{"comment": i18n.T(
+		"Skriv en begrunnelse eller melding.", "Write a reason or message.")}}
+}
