@@ -23,7 +23,6 @@ func (a *api) listCalls(w http.ResponseWriter, r *http.Request, _ model.User) er
 	return nil
 }
 
-
 func (a *api) createCall(w http.ResponseWriter, r *http.Request, u model.User) error {
 	var b model.Call
 	if err := httpx.DecodeJSON(w, r, &b); err != nil {

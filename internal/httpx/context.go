@@ -6,6 +6,7 @@ package httpx
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
@@ -43,9 +44,13 @@ func User(ctx context.Context) (model.User, bool) {
 // LangCookie is the cookie that keeps a visitor's choice of language.
 const LangCookie = "nyttig_lang"
 
-// Lang is the language to answer r in: the signed-in user's setting, else
-// the language cookie, else the browser's Accept-Language, else bokmål.
+// Lang is the language to answer r in. An API request that names a
+// language in Accept-Language gets it; otherwise the signed-in user's
+// setting, else the language cookie, else the browser's Accept-Language, else bokmål.
 func Lang(r *http.Request) i18n.Lang {
+	if al := r.Header.Get("Accept-Language"); al != "" && strings.HasPrefix(r.URL.Path, "/api/") {
+		return i18n.FromAcceptLanguage(al)
+	}
 	if u, ok := User(r.Context()); ok && u.Language != "" {
 		return u.Language
 	}

@@ -172,4 +172,6 @@ func (s *Store) DeleteSession(ctx context.Context, sessionID string, now time.Ti
 }
 
 // IsNotFound reports whether err says a row was missing.
-func IsNotFound(err error) bool { return errors.Is(err, pgx.ErrNoRows) || apperr.Is(err, apperr.NotFound) }
+func IsNotFound(err error) bool {
+	return errors.Is(err, pgx.ErrNoRows) || apperr.Is(err, apperr.NotFound)
+}

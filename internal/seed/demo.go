@@ -1,0 +1,144 @@
+// Package seed owns the data Nyttig can be loaded with: the demo fund, call,
+// users and applications a newcomer explores after `make run`.
+package seed
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"nyttig/internal/auth"
+	"nyttig/internal/grants"
+	"nyttig/internal/i18n"
+	"nyttig/internal/model"
+	"nyttig/internal/money"
+	"nyttig/internal/store"
+	"nyttig/workflow"
+)
+
+// DemoPassword is every demo user's password. The demo is for a laptop,
+// never for a server with real data.
+const DemoPassword = "nyttig-demo"
+
+// DemoUser is one demo login.
+type DemoUser struct {
+	Email string
+	Name  string
+	Unit  string
+	Role  workflow.Role
+}
+
+// DemoUsers are one user per role.
+var DemoUsers = []DemoUser{
+	{"soker@nyttig.test", "Kari Nordmann", "Helse og velferd", workflow.Applicant},
+	{"saksbehandler@nyttig.test", "Ola Hansen", "Innovasjon og digitalisering", workflow.CaseOfficer},
+	{"fagvurderer@nyttig.test", "Per Sørensen", "Oppvekst", workflow.Reviewer},
+	{"beslutter@nyttig.test", "Anne Johansen", "Rådmannens stab", workflow.DecisionMaker},
+	{"attestant@nyttig.test", "Ingrid Berg", "Økonomi", workflow.FinanceAttestant},
+	{"anviser@nyttig.test", "Lars Dahl", "Økonomi", workflow.FinanceAuthoriser},
+	{"leder@nyttig.test", "Siri Haugen", "Helse og velferd", workflow.UnitLeader},
+	{"admin@nyttig.test", "Nils Admin", "Innovasjon og digitalisering", workflow.Admin},
+}
+
+// Demo loads the demo data, creating only what is missing, so running it
+// again is safe. It returns the users to print.
+func Demo(ctx context.Context, st *store.Store, now time.Time) ([]DemoUser, error) {
+	fund, err := st.CreateFund(ctx, "Innovasjonsfondet", "Sandnes kommune")
+	if err != nil {
+		return nil, err
+	}
+	year := now.In(workflow.Oslo).Year()
+	if err := st.SetBudget(ctx, fund.ID, year, money.FromKroner(5_000_000)); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(DemoPassword)
+	if err != nil {
+		return nil, err
+	}
+	users := map[workflow.Role]model.User{}
+	for _, d := range DemoUsers {
+		u, _, err := st.UserByEmail(ctx, d.Email)
+		if store.IsNotFound(err) {
+			u, err = st.CreateUser(ctx, store.NewUser{Email: d.Email, Name: d.Name, Unit: d.Unit, Language: i18n.NB,
+				PasswordHash: hash, Roles: []workflow.Role{d.Role}})
+		} else if err == nil {
+			err = st.SetUserPassword(ctx, u.ID, hash)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("demo user %s: %w", d.Email, err)
+		}
+		users[d.Role] = u
+	}
+	call, err := demoCall(ctx, st, fund, now, users[workflow.Admin].ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := demoApplications(ctx, st, call, users[workflow.Applicant], now); err != nil {
+		return nil, err
+	}
+	return DemoUsers, nil
+}
+
+func demoCall(ctx context.Context, st *store.Store, fund model.Fund, now time.Time, adminID int64) (model.Call, error) {
+	open, err := st.OpenCalls(ctx, now)
+	if err != nil {
+		return model.Call{}, err
+	}
+	for _, c := range open {
+		if c.FundID == fund.ID {
+			return c, nil
+		}
+	}
+	local := now.In(workflow.Oslo)
+	closes := time.Date(local.Year(), local.Month(), local.Day()+60, 23, 59, 0, 0, workflow.Oslo)
+	return st.CreateCall(ctx, model.Call{
+		FundID: fund.ID,
+		Title:  fmt.Sprintf("Innovasjonsmidler %d", local.Year()),
+		Description: "Sandnes kommunes innovasjonsfond støtter prosjekter som er NYTT, NYTTIG og NYTTIGGJORT: " +
+			"nye løsninger som gir gevinst for innbyggere eller ansatte, og som tas i bruk.",
+		OpensAt:      now.Add(-24 * time.Hour),
+		ClosesAt:     closes,
+		MaxAmountOre: money.FromKroner(500_000),
+	}, adminID)
+}
+
+// demoApplications gives the applicant one submitted application and one
+// draft, unless they already have applications.
+func demoApplications(ctx context.Context, st *store.Store, call model.Call, applicant model.User, now time.Time) error {
+	mine, err := st.Applications(ctx, model.ApplicationFilter{ApplicantID: applicant.ID, Limit: 1})
+	if err != nil || len(mine) > 0 {
+		return err
+	}
+	g := &grants.Service{Store: st, Now: func() time.Time { return now }}
+	submitted := model.ApplicationFields{
+		CallID:           call.ID,
+		Title:            "Digitalt tilsyn i hjemmetjenesten",
+		Summary:          "Sensorer og varsling som lar brukere bo trygt hjemme lenger, med færre unødvendige besøk.",
+		Need:             "Hjemmetjenesten bruker mye tid på tilsynsbesøk der alt er i orden.",
+		Solution:         "Utprøving av bevegelsessensorer med varsling til vakttelefon for 30 brukere.",
+		AdoptionPlan:     "Etter seks måneder vurderes drift i hele hjemmetjenesten.",
+		ExpectedBenefits: "Frigjort tid tilsvarende ett årsverk, og tryggere brukere.",
+		BudgetLines: []model.BudgetLine{
+			{Category: "Utstyr", Description: "Sensorer og gateway", AmountOre: money.FromKroner(180_000)},
+			{Category: "Personell", Description: "Prosjektleder 20 %", AmountOre: money.FromKroner(170_000)},
+		},
+		OwnContributionOre: money.FromKroner(100_000),
+		RequestedAmountOre: money.FromKroner(250_000),
+		Unit:               applicant.Unit,
+		Partners:           []string{"Universitetet i Stavanger"},
+		StartDate:          now.In(workflow.Oslo).AddDate(0, 2, 0).Format(time.DateOnly),
+		EndDate:            now.In(workflow.Oslo).AddDate(1, 2, 0).Format(time.DateOnly),
+	}
+	a, err := g.CreateApplication(ctx, applicant, submitted, "seed")
+	if err != nil {
+		return err
+	}
+	if _, err := g.Fire(ctx, applicant, a.ID, workflow.Submit, "", "seed"); err != nil {
+		return err
+	}
+	_, err = g.CreateApplication(ctx, applicant, model.ApplicationFields{
+		CallID: call.ID, Title: "Språkvenn-app for nyankomne elever", Unit: applicant.Unit,
+		Summary: "Et utkast: en app som kobler nyankomne elever med frivillige språkvenner.",
+	}, "seed")
+	return err
+}
