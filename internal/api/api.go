@@ -47,8 +47,9 @@ func public(h handler) http.HandlerFunc {
 	}
 }
 
-// Routes returns the API router, to be mounted at /api/v1.
-func Routes(g *grants.Service, st *store.Store) http.Handler {
+// Routes returns the API router, to be mounted at /api/v1. It is a
+// chi.Router so that tests can walk its routes against the OpenAPI document.
+func Routes(g *grants.Service, st *store.Store) chi.Router {
 	a := &api{grants: g, store: st}
 	r := chi.NewRouter()
 	r.NotFound(public(func(w http.ResponseWriter, r *http.Request) error {

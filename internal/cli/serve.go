@@ -35,7 +35,9 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		return err
 	}
 	go ensureBucket(ctx, blobs)
-	h := server.Handler(server.Deps{Store: st, Blobs: blobs, Grants: grants.New(st), SecureCookies: cfg.SecureCookies(), BaseURL: cfg.BaseURL})
+	g := grants.New(st, blobs)
+	g.Limits = grants.Limits{FileBytes: cfg.MaxFileMiB << 20, ApplicationBytes: cfg.MaxApplicationMiB << 20}
+	h := server.Handler(server.Deps{Store: st, Blobs: blobs, Grants: g, SecureCookies: cfg.SecureCookies(), BaseURL: cfg.BaseURL})
 	return server.Serve(ctx, cfg.Addr, h, nil)
 }
 

@@ -21,6 +21,10 @@ type Config struct {
 	S3UseSSL    bool   // S3_USE_SSL
 	Addr        string // NYTTIG_ADDR, default :8080
 	BaseURL     string // NYTTIG_BASE_URL, default http://localhost:8080
+	// MaxFileMiB and MaxApplicationMiB bound attachments
+	// (NYTTIG_MAX_FILE_MIB, NYTTIG_MAX_APPLICATION_MIB).
+	MaxFileMiB        int64
+	MaxApplicationMiB int64
 }
 
 // Vars documents each variable; the README's table is written from it.
@@ -33,6 +37,8 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"S3_USE_SSL", "false", "true to talk HTTPS to the object storage"},
 	{"NYTTIG_ADDR", ":8080", "address the HTTP server listens on"},
 	{"NYTTIG_BASE_URL", "http://localhost:8080", "the public URL of Nyttig; https:// marks session cookies Secure"},
+	{"NYTTIG_MAX_FILE_MIB", "25", "largest attachment, in MiB"},
+	{"NYTTIG_MAX_APPLICATION_MIB", "100", "largest total of one application's attachments, in MiB"},
 }
 
 // FromEnv reads and validates the configuration. need lists which groups
@@ -59,6 +65,20 @@ func FromEnv(need ...string) (Config, error) {
 		problems = append(problems, "S3_USE_SSL must be true or false")
 	}
 	c.S3UseSSL = ssl
+	for _, v := range []struct {
+		name string
+		def  string
+		dst  *int64
+	}{{"NYTTIG_MAX_FILE_MIB", "25", &c.MaxFileMiB}, {"NYTTIG_MAX_APPLICATION_MIB", "100", &c.MaxApplicationMiB}} {
+		n, err := strconv.ParseInt(get(v.name, v.def), 10, 64)
+		if err != nil || n < 1 || n > 1<<20 {
+			problems = append(problems, v.name+" must be a whole number of MiB between 1 and 1048576")
+		}
+		*v.dst = n
+	}
+	if c.MaxApplicationMiB < c.MaxFileMiB {
+		problems = append(problems, "NYTTIG_MAX_APPLICATION_MIB must be at least NYTTIG_MAX_FILE_MIB")
+	}
 	for _, group := range need {
 		switch group {
 		case "db":

@@ -11,6 +11,8 @@ import (
 	"nyttig/workflow"
 )
 
+var msgBadChars = i18n.T("Inneholder ugyldige tegn.", "Contains invalid characters.")
+
 // Calls lists every call.
 func (s *Service) Calls(ctx context.Context) ([]model.Call, error) {
 	calls, err := s.Store.Calls(ctx)
@@ -35,10 +37,14 @@ func (s *Service) CreateCall(ctx context.Context, u model.User, c model.Call) (m
 	switch {
 	case c.Title == "":
 		fe["title"] = i18n.T("Må fylles ut.", "Required.")
+	case !model.ValidText(c.Title):
+		fe["title"] = msgBadChars
 	case utf8.RuneCountInString(c.Title) > model.MaxTitle:
 		fe["title"] = i18n.Tf("Kan ikke være lengre enn %d tegn.", "Cannot be longer than %d characters.", model.MaxTitle)
 	}
-	if utf8.RuneCountInString(c.Description) > model.MaxText {
+	if !model.ValidText(c.Description) {
+		fe["description"] = msgBadChars
+	} else if utf8.RuneCountInString(c.Description) > model.MaxText {
 		fe["description"] = i18n.Tf("Kan ikke være lengre enn %d tegn.", "Cannot be longer than %d characters.", model.MaxText)
 	}
 	if c.OpensAt.IsZero() {

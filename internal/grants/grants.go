@@ -10,8 +10,10 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"nyttig/internal/apperr"
+	"nyttig/internal/blob"
 	"nyttig/internal/i18n"
 	"nyttig/internal/metrics"
 	"nyttig/internal/model"
@@ -21,13 +23,21 @@ import (
 
 // Service carries the dependencies of the use cases.
 type Service struct {
-	Store *store.Store
+	Store  *store.Store
+	Blobs  *blob.Store
+	Limits Limits
 	// Now is the clock; tests set it.
 	Now func() time.Time
 }
 
-// New returns a service on the real clock.
-func New(st *store.Store) *Service { return &Service{Store: st, Now: time.Now} }
+// New returns a service on the real clock with the default limits.
+func New(st *store.Store, blobs *blob.Store) *Service {
+	return &Service{Store: st, Blobs: blobs, Limits: DefaultLimits, Now: time.Now}
+}
+
+// orphanAge is how old an unreferenced object must be before the sweeper
+// removes it: older than any upload in flight.
+const orphanAge = time.Hour
 
 // Implemented are the events whose effects Nyttig carries out today. The
 // workflow defines the whole lifecycle; the rest (decisions, acceptance,
@@ -176,6 +186,13 @@ func (s *Service) Fire(ctx context.Context, u model.User, id int64, e workflow.E
 	}
 	now := s.Now()
 	comment = strings.TrimSpace(comment)
+	switch {
+	case !model.ValidText(comment):
+		return model.Application{}, apperr.Fields(map[string]i18n.Text{"comment": msgBadChars})
+	case utf8.RuneCountInString(comment) > model.MaxText:
+		return model.Application{}, apperr.Fields(map[string]i18n.Text{"comment": i18n.Tf(
+			"Kan ikke være lengre enn %d tegn.", "Cannot be longer than %d characters.", model.MaxText)})
+	}
 	a, err := s.Store.Transition(ctx, id, store.Change{ActorID: u.ID, RequestID: requestID, Now: now},
 		func(cur model.Application, call model.Call) (store.Decision, error) {
 			facts := workflow.Facts{Now: now, CallOpensAt: call.OpensAt, CallClosesAt: call.ClosesAt,

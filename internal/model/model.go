@@ -102,8 +102,10 @@ func (a Application) Editable() bool {
 
 // HistoryEntry is one row of an application's append-only history.
 type HistoryEntry struct {
-	ID        int64     `json:"id"`
-	Version   int       `json:"version"`
+	ID int64 `json:"id"`
+	// Version is the application version the event produced; nil for an
+	// event that changed nothing of the application (a download).
+	Version   *int      `json:"version"`
 	ActorID   *int64    `json:"actor_id"`
 	ActorName string    `json:"actor_name"`
 	Event     string    `json:"event"`
@@ -116,9 +118,27 @@ type HistoryEntry struct {
 
 // History event names for changes that are not lifecycle transitions.
 const (
-	EventCreated = "create"
-	EventEdited  = "edit"
+	EventCreated           = "create"
+	EventEdited            = "edit"
+	EventAttachmentAdded   = "attachment_added"
+	EventAttachmentDeleted = "attachment_deleted"
+	EventAttachmentRead    = "attachment_downloaded"
 )
+
+// Attachment is a file attached to an application, stored in object
+// storage under ObjectKey.
+type Attachment struct {
+	ID            int64     `json:"id"`
+	ApplicationID int64     `json:"application_id"`
+	ObjectKey     string    `json:"-"`
+	Name          string    `json:"name"`
+	ContentType   string    `json:"content_type"`
+	Size          int64     `json:"size"`
+	SHA256        string    `json:"sha256"`
+	UploadedBy    int64     `json:"uploaded_by"`
+	UploaderName  string    `json:"uploaded_by_name"`
+	CreatedAt     time.Time `json:"created_at"`
+}
 
 // ApplicationFilter narrows a list of applications.
 type ApplicationFilter struct {

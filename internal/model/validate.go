@@ -35,16 +35,24 @@ var (
 	msgRequired = i18n.T("Må fylles ut.", "Required.")
 	msgNegative = i18n.T("Beløpet kan ikke være negativt.", "The amount cannot be negative.")
 	msgDate     = i18n.T("Skriv datoen som ÅÅÅÅ-MM-DD.", "Write the date as YYYY-MM-DD.")
+	msgBadChars = i18n.T("Inneholder ugyldige tegn.", "Contains invalid characters.")
 )
 
 func tooLong(max int) i18n.Text {
 	return i18n.Tf("Kan ikke være lengre enn %d tegn.", "Cannot be longer than %d characters.", max)
 }
 
-// ParseDate reads a civil date written YYYY-MM-DD.
+// ParseDate reads a civil date written YYYY-MM-DD. Year 0 is refused:
+// PostgreSQL has no such year.
 func ParseDate(s string) (time.Time, bool) {
 	t, err := time.Parse(time.DateOnly, s)
-	return t, err == nil
+	return t, err == nil && t.Year() >= 1
+}
+
+// ValidText reports whether s can be stored as text: valid UTF-8 without
+// NUL characters, which PostgreSQL refuses.
+func ValidText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // Check validates what was written, field by field, without demanding
@@ -65,8 +73,8 @@ func (f ApplicationFields) Check() FieldErrors {
 		{"unit", f.Unit, MaxUnit},
 	}
 	for _, t := range texts {
-		if !utf8.ValidString(t.value) || strings.ContainsRune(t.value, 0) {
-			fe.add(t.name, i18n.T("Inneholder ugyldige tegn.", "Contains invalid characters."))
+		if !ValidText(t.value) {
+			fe.add(t.name, msgBadChars)
 		} else if utf8.RuneCountInString(t.value) > t.max {
 			fe.add(t.name, tooLong(t.max))
 		}
@@ -84,10 +92,15 @@ func (f ApplicationFields) Check() FieldErrors {
 		switch {
 		case strings.TrimSpace(l.Category) == "":
 			fe.add(field+".category", msgRequired)
+		case !ValidText(l.Category):
+			fe.add(field+".category", msgBadChars)
 		case utf8.RuneCountInString(l.Category) > MaxTitle:
 			fe.add(field+".category", tooLong(MaxTitle))
 		}
-		if utf8.RuneCountInString(l.Description) > MaxTitle {
+		switch {
+		case !ValidText(l.Description):
+			fe.add(field+".description", msgBadChars)
+		case utf8.RuneCountInString(l.Description) > MaxTitle:
 			fe.add(field+".description", tooLong(MaxTitle))
 		}
 		checkAmount(fe, field+".amount_ore", l.AmountOre)
@@ -96,7 +109,7 @@ func (f ApplicationFields) Check() FieldErrors {
 		fe.add("partners", i18n.Tf("Høyst %d partnere.", "At most %d partners.", MaxPartners))
 	}
 	for _, p := range f.Partners {
-		if strings.TrimSpace(p) == "" || utf8.RuneCountInString(p) > MaxPartnerName {
+		if strings.TrimSpace(p) == "" || !ValidText(p) || utf8.RuneCountInString(p) > MaxPartnerName {
 			fe.add("partners", i18n.Tf("Hver partner må ha et navn på høyst %d tegn.", "Each partner needs a name of at most %d characters.", MaxPartnerName))
 		}
 	}

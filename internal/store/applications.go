@@ -226,7 +226,7 @@ func (s *Store) History(ctx context.Context, appID int64) ([]model.HistoryEntry,
 	rows, err := s.pool.Query(ctx, `SELECT e.id, e.version, e.actor_id, COALESCE(u.name, ''), e.event, e.from_state, e.to_state,
 		e.comment, e.request_id, e.created_at
 		FROM application_events e LEFT JOIN users u ON u.id = e.actor_id
-		WHERE e.application_id = $1 ORDER BY e.version`, appID)
+		WHERE e.application_id = $1 ORDER BY e.id`, appID)
 	if err != nil {
 		return nil, translate(err)
 	}

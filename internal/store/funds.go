@@ -42,16 +42,19 @@ func (s *Store) FundExists(ctx context.Context, id int64) (bool, error) {
 	return ok, translate(err)
 }
 
-// CreateCall adds a call for applications.
+// CreateCall adds a call for applications. It runs in a transaction so that
+// a pending Idempotency-Key commits with the call.
 func (s *Store) CreateCall(ctx context.Context, c model.Call, createdBy int64) (model.Call, error) {
 	var by *int64
 	if createdBy > 0 {
 		by = &createdBy
 	}
-	err := s.pool.QueryRow(ctx, `INSERT INTO calls (fund_id, title, description, opens_at, closes_at, max_amount_ore, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		c.FundID, c.Title, c.Description, c.OpensAt, c.ClosesAt, c.MaxAmountOre, by).Scan(&c.ID)
-	return c, translate(err)
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		return translate(tx.QueryRow(ctx, `INSERT INTO calls (fund_id, title, description, opens_at, closes_at, max_amount_ore, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			c.FundID, c.Title, c.Description, c.OpensAt, c.ClosesAt, c.MaxAmountOre, by).Scan(&c.ID))
+	})
+	return c, err
 }
 
 const callColumns = "id, fund_id, title, description, opens_at, closes_at, max_amount_ore"

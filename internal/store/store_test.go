@@ -132,7 +132,7 @@ func TestTransitionWritesStateAndHistoryTogether(t *testing.T) {
 		t.Fatalf("got %+v, %v", got, err)
 	}
 	h, _ := f.st.History(ctx, a.ID)
-	if len(h) != 2 || h[1].Event != "submit" || h[1].From != "draft" || h[1].To != "submitted" || h[1].Comment != "klar" || h[1].Version != 2 {
+	if len(h) != 2 || h[1].Event != "submit" || h[1].From != "draft" || h[1].To != "submitted" || h[1].Comment != "klar" || h[1].Version == nil || *h[1].Version != 2 {
 		t.Fatalf("history %+v", h)
 	}
 }

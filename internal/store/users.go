@@ -73,6 +73,7 @@ func scanUser(row pgx.Row, extra ...any) (model.User, error) {
 	if err := row.Scan(dest...); err != nil {
 		return u, translate(err)
 	}
+	u.Roles = make([]workflow.Role, 0, len(roles)) // [] rather than null in JSON
 	for _, r := range roles {
 		u.Roles = append(u.Roles, workflow.Role(r))
 	}

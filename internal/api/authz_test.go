@@ -1,0 +1,232 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"nyttig/internal/auth"
+	"nyttig/internal/httpx"
+	"nyttig/internal/model"
+	"nyttig/workflow"
+)
+
+// Who asks. "owner" is the applicant whose application the request names,
+// "applicant" another applicant; every other principal holds the one role
+// it is named after, or is nobody.
+const (
+	asOwner    = "owner"
+	asNobody   = "anonymous"
+	asBadToken = "bad_token"
+)
+
+func principals() []string {
+	out := []string{asOwner}
+	for _, r := range workflow.Roles {
+		out = append(out, string(r))
+	}
+	return append(out, asNobody, asBadToken)
+}
+
+// statuses builds the expected status of every principal: base for all
+// signed-in users, then the exceptions. Without a valid token it is 401.
+func statuses(base int, except map[string]int) map[string]int {
+	m := map[string]int{asNobody: http.StatusUnauthorized, asBadToken: http.StatusUnauthorized}
+	for _, p := range principals()[:len(principals())-2] {
+		m[p] = base
+	}
+	for p, s := range except {
+		m[p] = s
+	}
+	return m
+}
+
+// Who may see other people's applications, and who may not.
+var (
+	seeAll  = []string{string(workflow.CaseOfficer), string(workflow.DecisionMaker), string(workflow.Admin)}
+	seeNone = []string{string(workflow.Applicant), string(workflow.Reviewer), string(workflow.FinanceAttestant),
+		string(workflow.FinanceAuthoriser), string(workflow.UnitLeader)}
+)
+
+// onApplication is the expectation for an endpoint on someone's
+// application: the owner gets ownerStatus, the staff who see all get
+// staffStatus, and everyone else 404, as if it did not exist.
+func onApplication(ownerStatus, staffStatus int, exceptions ...map[string]int) map[string]int {
+	m := statuses(http.StatusNotFound, map[string]int{asOwner: ownerStatus})
+	for _, p := range seeAll {
+		m[p] = staffStatus
+	}
+	for _, ex := range exceptions {
+		for p, s := range ex {
+			m[p] = s
+		}
+	}
+	return m
+}
+
+type authzRow struct {
+	route string // as the router names it: "METHOD /pattern"
+	name  string
+	// request builds a fresh request for the owner's fixtures.
+	request func(t *testing.T) req
+	want    map[string]int
+}
+
+// TestAuthorization sends every endpoint's request as every principal. The
+// rows must cover every route the router serves, so that a new endpoint
+// without a row fails here.
+func TestAuthorization(t *testing.T) {
+	e := newEnv(t)
+	users := map[string]user{asOwner: e.user(t, workflow.Applicant)}
+	for _, r := range workflow.Roles {
+		users[string(r)] = e.user(t, r)
+	}
+	own := users[asOwner]
+	draft := func(t *testing.T) model.Application { return e.create(t, own, completeFields(e.call.ID)) }
+	call := map[string]any{"fund_id": e.fund.ID, "title": "Ny utlysning", "opens_at": time.Now().UTC().Format(time.RFC3339),
+		"closes_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "max_amount_ore": 100_000_00}
+	adminOrOfficer := map[string]int{string(workflow.Admin): http.StatusCreated, string(workflow.CaseOfficer): http.StatusCreated}
+	applicants := map[string]int{asOwner: http.StatusCreated, string(workflow.Applicant): http.StatusCreated}
+
+	rows := []authzRow{
+		{"GET /openapi.json", "", func(*testing.T) req { return req{method: "GET", path: "/openapi.json"} },
+			statuses(http.StatusOK, map[string]int{asNobody: http.StatusOK})},
+		{"GET /workflow", "", func(*testing.T) req { return req{method: "GET", path: "/workflow"} },
+			statuses(http.StatusOK, map[string]int{asNobody: http.StatusOK})},
+		{"GET /me", "", func(*testing.T) req { return req{method: "GET", path: "/me"} }, statuses(http.StatusOK, nil)},
+		{"GET /calls", "", func(*testing.T) req { return req{method: "GET", path: "/calls"} }, statuses(http.StatusOK, nil)},
+		{"POST /calls", "", func(*testing.T) req { return req{method: "POST", path: "/calls", body: call} },
+			statuses(http.StatusForbidden, adminOrOfficer)},
+		{"GET /applications", "", func(*testing.T) req { return req{method: "GET", path: "/applications"} }, statuses(http.StatusOK, nil)},
+		{"POST /applications", "", func(*testing.T) req {
+			return req{method: "POST", path: "/applications", body: completeFields(e.call.ID)}
+		}, statuses(http.StatusForbidden, applicants)},
+		{"GET /applications/{id}", "", func(t *testing.T) req {
+			return req{method: "GET", path: fmt.Sprintf("/applications/%d", draft(t).ID)}
+		}, onApplication(http.StatusOK, http.StatusOK)},
+		{"PATCH /applications/{id}", "", func(t *testing.T) req {
+			return req{method: "PATCH", path: fmt.Sprintf("/applications/%d", draft(t).ID), body: map[string]string{"title": "Endret"}}
+		}, onApplication(http.StatusOK, http.StatusForbidden)},
+		{"GET /applications/{id}/history", "", func(t *testing.T) req {
+			return req{method: "GET", path: fmt.Sprintf("/applications/%d/history", draft(t).ID)}
+		}, onApplication(http.StatusOK, http.StatusOK)},
+		{"POST /applications/{id}/events/{event}", "withdraw a draft", func(t *testing.T) req {
+			return req{method: "POST", path: fmt.Sprintf("/applications/%d/events/withdraw", draft(t).ID)}
+		}, onApplication(http.StatusOK, http.StatusForbidden)},
+		{"POST /applications/{id}/events/{event}", "submit a draft", func(t *testing.T) req {
+			return req{method: "POST", path: fmt.Sprintf("/applications/%d/events/submit", draft(t).ID)}
+		}, onApplication(http.StatusOK, http.StatusForbidden)},
+		{"POST /applications/{id}/events/{event}", "start the review", func(t *testing.T) req {
+			return req{method: "POST", path: fmt.Sprintf("/applications/%d/events/start_review", e.submitted(t, own).ID)}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, map[string]int{string(workflow.CaseOfficer): http.StatusOK})},
+		{"POST /applications/{id}/events/{event}", "return", func(t *testing.T) req {
+			return req{method: "POST", path: fmt.Sprintf("/applications/%d/events/return", e.submitted(t, own).ID),
+				body: map[string]string{"comment": "Mangler budsjett."}}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, map[string]int{string(workflow.CaseOfficer): http.StatusOK})},
+	}
+
+	routes := apiRoutes(t)
+	for _, r := range routes {
+		if !slices.ContainsFunc(rows, func(row authzRow) bool { return row.route == r }) {
+			t.Errorf("no authorization row for %s: add one", r)
+		}
+	}
+	for _, row := range rows {
+		if !slices.Contains(routes, row.route) {
+			t.Errorf("authorization row for %s, which the router does not serve", row.route)
+		}
+		for _, p := range principals() {
+			if _, ok := row.want[p]; !ok {
+				t.Errorf("%s: no expectation for %s", row.route, p)
+			}
+		}
+	}
+
+	for _, row := range rows {
+		t.Run(row.route+" "+row.name, func(t *testing.T) {
+			for _, p := range principals() {
+				t.Run(p, func(t *testing.T) {
+					q := row.request(t)
+					switch p {
+					case asNobody:
+					case asBadToken:
+						q.token = auth.NewToken()
+					default:
+						q.token = users[p].token
+					}
+					res := e.do(t, q)
+					if res.status != row.want[p] {
+						t.Fatalf("got %s, want %d", res, row.want[p])
+					}
+					if res.status >= 400 {
+						errorBody(t, res)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestMalformedAuthorization checks that a credential that is not a bearer
+// token is refused, even on a public endpoint, rather than ignored.
+func TestMalformedAuthorization(t *testing.T) {
+	e := newEnv(t)
+	u := e.user(t, workflow.Applicant)
+	for _, h := range []string{"Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "bearer " + u.token, "Token " + u.token, u.token} {
+		for _, path := range []string{"/me", "/workflow"} {
+			res := e.do(t, req{method: "GET", path: path, header: map[string]string{"Authorization": h}})
+			if res.status != http.StatusUnauthorized || errorBody(t, res).Code != "unauthenticated" {
+				t.Errorf("Authorization %q on %s: got %s, want 401 unauthenticated", h, path, res)
+			}
+		}
+	}
+}
+
+// TestSessionCookie checks that a web session signs in to the API too, and
+// that an expired one does not.
+func TestSessionCookie(t *testing.T) {
+	e := newEnv(t)
+	u := e.user(t, workflow.Applicant)
+	ctx := context.Background()
+	live, expired := auth.NewSessionID(), auth.NewSessionID()
+	if err := e.store.CreateSession(ctx, u.ID, live, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CreateSession(ctx, u.ID, expired, time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	cookie := func(id string) map[string]string {
+		return map[string]string{"Cookie": httpx.SessionCookie + "=" + id}
+	}
+	me := decode[model.User](t, e.expect(t, req{method: "GET", path: "/me", header: cookie(live)}, http.StatusOK))
+	if me.ID != u.ID {
+		t.Errorf("the session signs in user %d, want %d", me.ID, u.ID)
+	}
+	e.expect(t, req{method: "POST", path: "/applications", header: cookie(live), body: completeFields(e.call.ID)}, http.StatusCreated)
+	errorBody(t, e.expect(t, req{method: "GET", path: "/me", header: cookie(expired)}, http.StatusUnauthorized))
+	errorBody(t, e.expect(t, req{method: "GET", path: "/me", header: cookie("nonsense")}, http.StatusUnauthorized))
+}
+
+// TestUserWithoutRoles checks that a user who holds no role yet is signed
+// in, sees an empty list of roles, and may do nothing but look.
+func TestUserWithoutRoles(t *testing.T) {
+	e := newEnv(t)
+	u := e.user(t)
+	res := e.expect(t, req{method: "GET", path: "/me", token: u.token}, http.StatusOK)
+	var me map[string]any
+	if err := json.Unmarshal(res.body, &me); err != nil {
+		t.Fatal(err)
+	}
+	if roles, ok := me["roles"].([]any); !ok || len(roles) != 0 {
+		t.Errorf("roles = %#v, want []", me["roles"])
+	}
+	errorBody(t, e.expect(t, req{method: "POST", path: "/applications", token: u.token, body: completeFields(e.call.ID)}, http.StatusForbidden))
+	l := decode[struct{ Items []model.Application }](t, e.expect(t, req{method: "GET", path: "/applications", token: u.token}, http.StatusOK))
+	if len(l.Items) != 0 {
+		t.Errorf("a user without roles sees %d applications", len(l.Items))
+	}
+}

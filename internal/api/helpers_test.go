@@ -1,0 +1,268 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"nyttig/internal/auth"
+	"nyttig/internal/grants"
+	"nyttig/internal/httpx"
+	"nyttig/internal/model"
+	"nyttig/internal/server"
+	"nyttig/internal/store"
+	"nyttig/internal/testenv"
+	"nyttig/workflow"
+)
+
+// env is the whole server over HTTP on the package's database, with a fund
+// and a call that is open now.
+type env struct {
+	srv   *httptest.Server
+	store *store.Store
+	fund  model.Fund
+	call  model.Call
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	st := testenv.Store(t)
+	srv := httptest.NewServer(server.Handler(server.Deps{Store: st, Blobs: testenv.Blobs(t), Grants: grants.New(st, testenv.Blobs(t))}))
+	t.Cleanup(srv.Close)
+	fund, err := st.CreateFund(context.Background(), testenv.Unique("Innovasjonsfondet"), "Nyby")
+	if err != nil {
+		t.Fatalf("create fund: %v", err)
+	}
+	e := &env{srv: srv, store: st, fund: fund}
+	e.call = e.newCall(t, time.Now().Add(-time.Hour), time.Now().Add(30*24*time.Hour))
+	return e
+}
+
+// newCall adds a call to the env's fund, open from opens until closes.
+func (e *env) newCall(t *testing.T, opens, closes time.Time) model.Call {
+	t.Helper()
+	c, err := e.store.CreateCall(context.Background(), model.Call{
+		FundID: e.fund.ID, Title: testenv.Unique("Utlysning"), OpensAt: opens, ClosesAt: closes, MaxAmountOre: 500_000_00,
+	}, 0)
+	if err != nil {
+		t.Fatalf("create call: %v", err)
+	}
+	return c
+}
+
+// user is a person with an API token.
+type user struct {
+	model.User
+	token string
+}
+
+func (e *env) user(t *testing.T, roles ...workflow.Role) user {
+	t.Helper()
+	ctx := context.Background()
+	u, err := e.store.CreateUser(ctx, store.NewUser{
+		Email: testenv.Unique(fmt.Sprintf("%s@example.no", roleName(roles))), Name: "Test " + roleName(roles),
+		Unit: "Digitalisering", Roles: roles,
+	})
+	if err != nil {
+		t.Fatalf("create user: %v", err)
+	}
+	token := auth.NewToken()
+	if err := e.store.AddToken(ctx, u.ID, token); err != nil {
+		t.Fatalf("add token: %v", err)
+	}
+	return user{User: u, token: token}
+}
+
+func roleName(roles []workflow.Role) string {
+	if len(roles) == 0 {
+		return "nobody"
+	}
+	return strings.ReplaceAll(string(roles[0]), "_", "-")
+}
+
+// response is what the server answered.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) String() string { return fmt.Sprintf("%d %s", r.status, r.body) }
+
+// req is one request to the API: path is below /api/v1, body is sent as is
+// when it is a string and as JSON otherwise, and header adds or overrides
+// headers (Content-Type is application/json when there is a body).
+type req struct {
+	method string
+	path   string
+	token  string
+	body   any
+	header map[string]string
+}
+
+func (e *env) do(t testing.TB, q req) response {
+	t.Helper()
+	res, err := e.send(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// send is do for goroutines other than the test's: it returns its error.
+func (e *env) send(q req) (response, error) {
+	var body io.Reader
+	switch b := q.body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			return response{}, fmt.Errorf("marshal body: %w", err)
+		}
+		body = bytes.NewReader(j)
+	}
+	r, err := http.NewRequest(q.method, e.srv.URL+"/api/v1"+q.path, body)
+	if err != nil {
+		return response{}, err
+	}
+	if body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	if q.token != "" {
+		r.Header.Set("Authorization", "Bearer "+q.token)
+	}
+	for k, v := range q.header {
+		r.Header.Set(k, v)
+	}
+	res, err := e.srv.Client().Do(r)
+	if err != nil {
+		return response{}, fmt.Errorf("%s %s: %w", q.method, q.path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return response{}, fmt.Errorf("%s %s: read body: %w", q.method, q.path, err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}, nil
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// expect is do that fails the test unless the status is want.
+func (e *env) expect(t testing.TB, q req, want int) response {
+	t.Helper()
+	res := e.do(t, q)
+	if res.status != want {
+		t.Fatalf("%s %s: got %s, want status %d", q.method, q.path, res, want)
+	}
+	return res
+}
+
+func decode[T any](t testing.TB, res response) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(res.body, &v); err != nil {
+		t.Fatalf("decode %T from %s: %v", v, res, err)
+	}
+	return v
+}
+
+// leaks are what must never reach a client: internals of the database, the
+// runtime or the source.
+var leaks = []string{"pgx", "SQL", "goroutine", ".go:", "panic"}
+
+// errorBody checks that res is the API's one error body, with a code and a
+// message and without internals, and returns it.
+func errorBody(t testing.TB, res response) httpx.ErrorDetail {
+	t.Helper()
+	if ct := res.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("error response has Content-Type %q: %s", ct, res)
+	}
+	for _, leak := range leaks {
+		if bytes.Contains(res.body, []byte(leak)) {
+			t.Errorf("error response leaks %q: %s", leak, res)
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(res.body))
+	dec.DisallowUnknownFields()
+	var b httpx.ErrorBody
+	if err := dec.Decode(&b); err != nil {
+		t.Fatalf("not the JSON error body: %v: %s", err, res)
+	}
+	if b.Error.Code == "" || b.Error.Message == "" {
+		t.Errorf("error body without code or message: %s", res)
+	}
+	return b.Error
+}
+
+// completeFields are the fields of an application that can be submitted to
+// call: every text filled in and a budget that adds up.
+func completeFields(callID int64) model.ApplicationFields {
+	return model.ApplicationFields{
+		CallID:           callID,
+		Title:            "Digital innbyggerdialog",
+		Summary:          "En chatbot for byggesak.",
+		Need:             "Innbyggerne venter for lenge på svar.",
+		Solution:         "Svar på vanlige spørsmål døgnet rundt.",
+		AdoptionPlan:     "Pilot i én enhet, deretter alle.",
+		ExpectedBenefits: "Kortere ventetid.",
+		BudgetLines: []model.BudgetLine{
+			{Category: "Innleie", Description: "Konsulent", AmountOre: 80_000_00},
+			{Category: "Egeninnsats", Description: "Timer", AmountOre: 20_000_00},
+		},
+		OwnContributionOre: 20_000_00,
+		RequestedAmountOre: 80_000_00,
+		Unit:               "Byggesak",
+		Partners:           []string{"Nabokommunen"},
+		StartDate:          "2026-08-01",
+		EndDate:            "2027-06-30",
+	}
+}
+
+// create starts an application for u with fields and returns it.
+func (e *env) create(t testing.TB, u user, fields any) model.Application {
+	t.Helper()
+	return decode[model.Application](t, e.expect(t, req{method: "POST", path: "/applications", token: u.token, body: fields}, http.StatusCreated))
+}
+
+// fire fires event on application id as u and returns the response.
+func (e *env) fire(t testing.TB, u user, id int64, event workflow.Event, body any) response {
+	t.Helper()
+	return e.do(t, req{method: "POST", path: fmt.Sprintf("/applications/%d/events/%s", id, event), token: u.token, body: body})
+}
+
+// submitted returns an application of owner's to e.call, submitted.
+func (e *env) submitted(t testing.TB, owner user) model.Application {
+	t.Helper()
+	a := e.create(t, owner, completeFields(e.call.ID))
+	res := e.fire(t, owner, a.ID, workflow.Submit, nil)
+	if res.status != http.StatusOK {
+		t.Fatalf("submit: %s", res)
+	}
+	return decode[model.Application](t, res)
+}
+
+func (e *env) history(t testing.TB, u user, id int64) []model.HistoryEntry {
+	t.Helper()
+	res := e.expect(t, req{method: "GET", path: fmt.Sprintf("/applications/%d/history", id), token: u.token}, http.StatusOK)
+	return decode[struct{ Items []model.HistoryEntry }](t, res).Items
+}
+
+// historyEvents lists the event of every history row, oldest first.
+func historyEvents(h []model.HistoryEntry) []string {
+	out := make([]string, len(h))
+	for i, e := range h {
+		out[i] = e.Event
+	}
+	return out
+}

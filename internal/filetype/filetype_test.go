@@ -1,0 +1,92 @@
+package filetype
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestSniff(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		head string
+		want Kind
+		err  bool
+	}{
+		{"plan.pdf", "%PDF-1.7\n...", PDF, false},
+		{"bilde.png", "\x89PNG\r\n\x1a\n\x00\x00", PNG, false},
+		{"foto.jpg", "\xff\xd8\xff\xe0\x00\x10JFIF", JPEG, false},
+		{"budsjett.xlsx", "PK\x03\x04\x14\x00", ZipDocument, false},
+		{"notat.txt", "Hei på deg, æøå č đ ŋ ŧ\r\n", Text, false},
+		{"tall.CSV", "a;b;c\n1;2;3\n", CSV, false},
+		{"program.pdf", "MZ\x90\x00\x03\x00\x00\x00", Kind{}, true},            // a Windows executable named .pdf
+		{"program.pdf", "\x7fELF\x02\x01\x01\x00", Kind{}, true},               // an ELF binary
+		{"binær.txt", "tekst\x00med null", Kind{}, true},                       // NUL byte
+		{"latin1.txt", "bl\xe5b\xe6r", Kind{}, true},                           // not UTF-8
+		{"script.txt", "\x1b[31mterminal escape", Kind{}, true},                // control character
+		{"tom.txt", "", Kind{}, true},                                          // empty
+		{"cut.txt", "ende på flerbyte: \xc3", Text, false},                     // multibyte cut at the sniff boundary
+		{"page.html", "<!doctype html><script>alert(1)</script>", Text, false}, // text is text; served as text/plain
+	} {
+		got, err := Sniff([]byte(tc.head), tc.name)
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("%s %q: got %+v, %v", tc.name, tc.head, got, err)
+		}
+		if tc.err && !errors.Is(err, ErrRefused) {
+			t.Errorf("%s: error %v is not ErrRefused", tc.name, err)
+		}
+	}
+}
+
+func zipOf(t *testing.T, files map[string]string, method uint16) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for name, body := range files {
+		f, err := w.CreateHeader(&zip.FileHeader{Name: name, Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(body))
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestCheckZip(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"docx", map[string]string{"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+		{"xlsx", map[string]string{"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{"pptx", map[string]string{"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p/>"}, "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+		{"odt", map[string]string{"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"}, "application/vnd.oasis.opendocument.text"},
+		{"ods", map[string]string{"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}, "application/vnd.oasis.opendocument.spreadsheet"},
+		{"plain zip", map[string]string{"readme.txt": "hei"}, ""},
+		{"docx without its main part", map[string]string{"[Content_Types].xml": "<Types/>"}, ""},
+		{"odf with a foreign mimetype", map[string]string{"mimetype": "application/x-msdownload"}, ""},
+	} {
+		b := zipOf(t, tc.files, zip.Store)
+		got, err := CheckZip(bytes.NewReader(b), int64(len(b)))
+		if got != tc.want || (tc.want == "") != (err != nil) {
+			t.Errorf("%s: got %q, %v; want %q", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+func TestCheckZipRefusesBombsAndGarbage(t *testing.T) {
+	bomb := zipOf(t, map[string]string{"[Content_Types].xml": "<Types/>", "word/document.xml": strings.Repeat("0", 50<<20)}, zip.Deflate)
+	if _, err := CheckZip(bytes.NewReader(bomb), int64(len(bomb))); !errors.Is(err, ErrRefused) {
+		t.Errorf("a %d-byte file unpacking to 50 MiB was accepted: %v", len(bomb), err)
+	}
+	garbage := []byte("PK\x03\x04 this is not really a zip file")
+	if _, err := CheckZip(bytes.NewReader(garbage), int64(len(garbage))); !errors.Is(err, ErrRefused) {
+		t.Errorf("garbage accepted: %v", err)
+	}
+}

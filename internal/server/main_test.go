@@ -1,0 +1,9 @@
+package server
+
+import (
+	"testing"
+
+	"nyttig/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Run(m) }
