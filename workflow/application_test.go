@@ -51,7 +51,8 @@ var allowed = map[string]State{
 // passingFacts satisfy every guard.
 func passingFacts() Facts {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	return Facts{Now: now, CallOpensAt: now.Add(-time.Hour), CallClosesAt: now.Add(time.Hour), Comment: "ok"}
+	return Facts{Now: now, CallOpensAt: now.Add(-time.Hour), CallClosesAt: now.Add(time.Hour), Comment: "ok",
+		HasRecommendation: true, AmountOre: 100, RequestedOre: 100, DeclaredFree: true}
 }
 
 func TestEveryStateEventRole(t *testing.T) {

@@ -19,6 +19,19 @@ type Facts struct {
 	// it can be submitted, with a message for each.
 	Incomplete map[string]i18n.Text
 	Comment    string
+
+	// For recommending: the required reviews not yet submitted, whether a
+	// recommendation is written, and the case officer's logged override.
+	ReviewsMissing    int
+	HasRecommendation bool
+	Override          bool
+	// For deciding: the amount granted and requested (øre), the parts of
+	// the reasons left empty, and the decision maker's standing.
+	AmountOre      int64
+	RequestedOre   int64
+	ReasonsMissing map[string]i18n.Text
+	DeclaredFree   bool
+	Conflicted     bool
 }
 
 // Guard checks a precondition of a transition; a nil result lets it pass.
@@ -87,4 +100,51 @@ func requireComment(f Facts) *GuardError {
 	}
 	return &GuardError{Fields: map[string]i18n.Text{"comment": i18n.T(
 		"Skriv en begrunnelse eller melding.", "Write a reason or message.")}}
+}
+
+func requireRecommendation(f Facts) *GuardError {
+	fields := map[string]i18n.Text{}
+	if !f.HasRecommendation {
+		fields["recommendation"] = i18n.T("Skriv innstillingen først.", "Write the recommendation first.")
+	}
+	if f.ReviewsMissing > 0 && !f.Override {
+		fields["reviews"] = i18n.Tf("%d fagvurdering(er) mangler. Vent på dem, eller begrunn hvorfor saken innstilles uten.",
+			"%d review(s) are missing. Wait for them, or give a reason for recommending without them.", f.ReviewsMissing)
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &GuardError{Fields: fields}
+}
+
+func requireReasons(f Facts) *GuardError {
+	if len(f.ReasonsMissing) == 0 {
+		return nil
+	}
+	return &GuardError{Fields: maps.Clone(f.ReasonsMissing)}
+}
+
+func requireGrantAmount(f Facts) *GuardError {
+	switch {
+	case f.AmountOre <= 0:
+		return &GuardError{Fields: map[string]i18n.Text{"amount_ore": i18n.T("Oppgi innvilget beløp.", "Give the amount granted.")}}
+	case f.AmountOre > f.RequestedOre:
+		return &GuardError{Fields: map[string]i18n.Text{"amount_ore": i18n.T(
+			"Innvilget beløp kan ikke være høyere enn søkt beløp.", "The amount granted cannot exceed the amount applied for.")}}
+	}
+	return nil
+}
+
+// requireImpartial holds for a decision maker who has declared no conflict
+// of interest and is not barred by a rule or by reviewing the case.
+func requireImpartial(f Facts) *GuardError {
+	switch {
+	case f.Conflicted:
+		return &GuardError{Fields: map[string]i18n.Text{"declaration": i18n.T(
+			"Du er inhabil i denne saken og kan ikke treffe vedtak.", "You have a conflict of interest in this case and cannot decide it.")}}
+	case !f.DeclaredFree:
+		return &GuardError{Fields: map[string]i18n.Text{"declaration": i18n.T(
+			"Erklær at du ikke er inhabil før du treffer vedtak.", "Declare that you have no conflict of interest before deciding.")}}
+	}
+	return nil
 }

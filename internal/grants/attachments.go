@@ -133,7 +133,7 @@ func (s *Service) AddAttachment(ctx context.Context, u model.User, appID int64, 
 	switch {
 	case errors.Is(err, blob.ErrTooLarge):
 		return model.Attachment{}, s.tooLarge()
-	case err != nil && ctx.Err() != nil:
+	case errors.Is(err, blob.ErrSource) || (err != nil && ctx.Err() != nil):
 		return model.Attachment{}, apperr.Wrap(apperr.BadRequest, i18n.T("Opplastingen ble avbrutt.", "The upload was interrupted."), err)
 	case err != nil:
 		return model.Attachment{}, storageDown(err)
@@ -191,22 +191,31 @@ func (s *Service) removeObject(key string) {
 	_ = s.Blobs.Remove(ctx, key)
 }
 
-// canReadAttachments reports whether u may see the files of a.
-func canReadAttachments(u model.User, a model.Application) bool { return canSee(u, a) }
-
 // Attachments lists the files of an application u may see.
 func (s *Service) Attachments(ctx context.Context, u model.User, appID int64) ([]model.Attachment, error) {
-	a, err := s.Application(ctx, u, appID)
+	_, acc, err := s.open(ctx, u, appID)
 	if err != nil {
 		return nil, err
 	}
-	if !canReadAttachments(u, a) {
-		return nil, apperr.New(apperr.NotFound, msgNoApplication)
+	list, err := s.Store.Attachments(ctx, appID)
+	if acc.blind {
+		for i := range list {
+			list[i].UploadedBy, list[i].UploaderName = 0, ""
+		}
 	}
-	return s.Store.Attachments(ctx, appID)
+	return list, err
 }
 
 var msgNoAttachment = i18n.T("Fant ikke vedlegget.", "Attachment not found.")
+
+// hideAttachment turns "you may not see the application" into "no such
+// attachment", and passes faults through.
+func hideAttachment(err error) error {
+	if apperr.Is(err, apperr.NotFound) || apperr.Is(err, apperr.Forbidden) {
+		return apperr.New(apperr.NotFound, msgNoAttachment)
+	}
+	return err
+}
 
 // OpenAttachment returns an attachment and a reader of its bytes (which
 // also seeks, for ranges). A download by anyone but the uploader's own
@@ -216,12 +225,12 @@ func (s *Service) OpenAttachment(ctx context.Context, u model.User, id int64, re
 	if err != nil {
 		return at, nil, err
 	}
-	a, err := s.Store.Application(ctx, at.ApplicationID)
+	_, acc, err := s.open(ctx, u, at.ApplicationID)
 	if err != nil {
-		return at, nil, err
+		return model.Attachment{}, nil, hideAttachment(err)
 	}
-	if !canReadAttachments(u, a) {
-		return model.Attachment{}, nil, apperr.New(apperr.NotFound, msgNoAttachment)
+	if acc.blind {
+		at.UploadedBy, at.UploaderName = 0, ""
 	}
 	obj, err := s.Blobs.Open(ctx, at.ObjectKey)
 	if err != nil {
@@ -231,8 +240,8 @@ func (s *Service) OpenAttachment(ctx context.Context, u model.User, id int64, re
 		obj.Close()
 		return at, nil, storageDown(err)
 	}
-	if a.ApplicantID != u.ID {
-		err := s.Store.RecordAccess(ctx, a.ID, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()},
+	if !acc.owner { // staff or a reviewer: logged
+		err := s.Store.RecordAccess(ctx, at.ApplicationID, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()},
 			model.EventAttachmentRead, at.Name)
 		if err != nil {
 			obj.Close()
@@ -250,7 +259,7 @@ func (s *Service) DeleteAttachment(ctx context.Context, u model.User, id int64, 
 		return err
 	}
 	if _, err := s.Application(ctx, u, at.ApplicationID); err != nil {
-		return apperr.New(apperr.NotFound, msgNoAttachment)
+		return hideAttachment(err)
 	}
 	at, err = s.Store.DeleteAttachment(ctx, id, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()},
 		func(cur model.Application, _ model.Attachment) error { return mayChangeAttachments(u, cur) })

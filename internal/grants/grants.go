@@ -17,6 +17,7 @@ import (
 	"nyttig/internal/i18n"
 	"nyttig/internal/metrics"
 	"nyttig/internal/model"
+	"nyttig/internal/money"
 	"nyttig/internal/store"
 	"nyttig/workflow"
 )
@@ -40,9 +41,10 @@ func New(st *store.Store, blobs *blob.Store) *Service {
 const orphanAge = time.Hour
 
 // Implemented are the events whose effects Nyttig carries out today. The
-// workflow defines the whole lifecycle; the rest (decisions, acceptance,
-// appeals, reports) arrive with their features and are refused until then.
-var Implemented = []workflow.Event{workflow.Submit, workflow.Return, workflow.Resubmit, workflow.StartReview, workflow.Withdraw}
+// workflow defines the whole lifecycle; the rest (acceptance, appeals,
+// reports) arrive with their features and are refused until then.
+var Implemented = []workflow.Event{workflow.Submit, workflow.Return, workflow.Resubmit, workflow.StartReview, workflow.Withdraw,
+	workflow.Recommend, workflow.Approve, workflow.Reject, workflow.Dismiss}
 
 var (
 	msgNoApplication = i18n.T("Fant ikke søknaden.", "Application not found.")
@@ -52,22 +54,32 @@ var (
 	msgUnknownCall   = i18n.T("Utlysningen finnes ikke.", "The call does not exist.")
 )
 
-// canSee reports whether u may see application a. Others get 404, so that
-// nobody learns which applications exist.
-func canSee(u model.User, a model.Application) bool {
-	return a.ApplicantID == u.ID || u.IsStaff()
+// Application returns an application u may see; nobody else learns it
+// exists (404). A reviewer under blind review gets it without the
+// applicant's identity.
+func (s *Service) Application(ctx context.Context, u model.User, id int64) (model.Application, error) {
+	a, _, err := s.open(ctx, u, id)
+	return a, err
 }
 
-// Application returns an application u may see.
-func (s *Service) Application(ctx context.Context, u model.User, id int64) (model.Application, error) {
+// open returns an application u may see, redacted as their access
+// requires, with that access.
+func (s *Service) open(ctx context.Context, u model.User, id int64) (model.Application, access, error) {
 	a, err := s.Store.Application(ctx, id)
 	if err != nil {
-		return a, err
+		return a, access{}, err
 	}
-	if !canSee(u, a) {
-		return model.Application{}, apperr.New(apperr.NotFound, msgNoApplication)
+	acc, err := s.accessTo(ctx, u, a)
+	if err != nil {
+		return model.Application{}, acc, err
 	}
-	return a, nil
+	if err := acc.mustSee(); err != nil {
+		return model.Application{}, acc, err
+	}
+	if acc.blind {
+		a = redact(a)
+	}
+	return a, acc, nil
 }
 
 // Applications lists the applications u may see: their own, or everyone's
@@ -81,10 +93,24 @@ func (s *Service) Applications(ctx context.Context, u model.User, f model.Applic
 
 // History returns the history of an application u may see.
 func (s *Service) History(ctx context.Context, u model.User, id int64) ([]model.HistoryEntry, error) {
-	if _, err := s.Application(ctx, u, id); err != nil {
+	_, acc, err := s.open(ctx, u, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.Store.History(ctx, id)
+	h, err := s.Store.History(ctx, id)
+	if err != nil || !acc.blind {
+		return h, err
+	}
+	raw, err := s.Store.Application(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for i := range h {
+		if h[i].ActorID != nil && *h[i].ActorID == raw.ApplicantID {
+			h[i].ActorID, h[i].ActorName = nil, ""
+		}
+	}
+	return h, nil
 }
 
 func (s *Service) checkFields(ctx context.Context, f model.ApplicationFields) error {
@@ -174,18 +200,42 @@ func actor(u model.User, a model.Application) workflow.Actor {
 // Fire carries out lifecycle event e on application id for u, with a
 // comment (a reason or message; some events require one).
 func (s *Service) Fire(ctx context.Context, u model.User, id int64, e workflow.Event, comment, requestID string) (model.Application, error) {
+	return s.FireWith(ctx, u, id, e, EventInput{Comment: comment}, requestID)
+}
+
+// EventInput is what a person gives with a lifecycle event: a comment, and
+// for a decision the amount and the reasons (which default to the
+// recommendation's).
+type EventInput struct {
+	Comment   string         `json:"comment"`
+	AmountOre *money.Ore     `json:"amount_ore,omitempty"`
+	Reasons   *model.Reasons `json:"reasons,omitempty"`
+}
+
+var decisionEvents = map[workflow.Event]string{
+	workflow.Approve: model.OutcomeApprove, workflow.Reject: model.OutcomeReject, workflow.Dismiss: model.OutcomeDismiss,
+}
+
+// releasingEvents end an application's claim on the budget.
+var releasingEvents = []workflow.Event{workflow.Withdraw, workflow.Decline, workflow.Lapse}
+
+// FireWith carries out lifecycle event e with its input. Everything the
+// guards need is gathered first; the transition itself, its history row,
+// a decision and its budget commitment then commit in one transaction on
+// the locked application row.
+func (s *Service) FireWith(ctx context.Context, u model.User, id int64, e workflow.Event, in EventInput, requestID string) (model.Application, error) {
 	if !workflow.Application.KnownEvent(e) {
 		return model.Application{}, apperr.New(apperr.NotFound, i18n.T("Ukjent hendelse.", "Unknown event."))
 	}
-	if _, err := s.Application(ctx, u, id); err != nil {
+	a, err := s.Application(ctx, u, id)
+	if err != nil {
 		return model.Application{}, err
 	}
 	if !slices.Contains(Implemented, e) {
 		return model.Application{}, apperr.New(apperr.Conflict, i18n.T(
 			"Denne handlingen er ikke tatt i bruk ennå.", "This action is not available yet."))
 	}
-	now := s.Now()
-	comment = strings.TrimSpace(comment)
+	comment := strings.TrimSpace(in.Comment)
 	switch {
 	case !model.ValidText(comment):
 		return model.Application{}, apperr.Fields(map[string]i18n.Text{"comment": msgBadChars})
@@ -193,20 +243,87 @@ func (s *Service) Fire(ctx context.Context, u model.User, id int64, e workflow.E
 		return model.Application{}, apperr.Fields(map[string]i18n.Text{"comment": i18n.Tf(
 			"Kan ikke være lengre enn %d tegn.", "Cannot be longer than %d characters.", model.MaxText)})
 	}
-	a, err := s.Store.Transition(ctx, id, store.Change{ActorID: u.ID, RequestID: requestID, Now: now},
+	pre, err := s.gatherFacts(ctx, u, a, e, in)
+	if err != nil {
+		return model.Application{}, err
+	}
+	now := s.Now()
+	result, err := s.Store.Transition(ctx, id, store.Change{ActorID: u.ID, RequestID: requestID, Now: now},
 		func(cur model.Application, call model.Call) (store.Decision, error) {
-			facts := workflow.Facts{Now: now, CallOpensAt: call.OpensAt, CallClosesAt: call.ClosesAt,
-				Incomplete: cur.Incomplete(call), Comment: comment}
+			facts := pre.facts
+			facts.Now, facts.CallOpensAt, facts.CallClosesAt = now, call.OpensAt, call.ClosesAt
+			facts.Incomplete, facts.Comment = cur.Incomplete(call), comment
+			facts.RequestedOre = int64(cur.RequestedAmountOre)
 			to, err := workflow.Application.Fire(ctx, cur.State, e, actor(u, cur), facts)
 			if err != nil {
 				return store.Decision{}, fireError(err, cur.State, e)
 			}
-			return store.Decision{To: to, Event: e, Comment: comment}, nil
+			d := store.Decision{To: to, Event: e, Comment: comment, Release: slices.Contains(releasingEvents, e)}
+			if outcome, ok := decisionEvents[e]; ok {
+				d.Record = &model.Decision{ApplicationID: cur.ID, Outcome: outcome, RequestedOre: cur.RequestedAmountOre,
+					Reasons: pre.reasons, DecidedBy: u.ID, DecidedAt: now}
+				if outcome == model.OutcomeApprove {
+					d.Record.AmountOre = money.Ore(facts.AmountOre)
+				}
+			}
+			return d, nil
 		})
 	if err == nil {
 		metrics.Transitions.WithLabelValues(string(e)).Inc()
 	}
-	return a, err
+	return result, err
+}
+
+// preFacts are the facts gathered before the transaction.
+type preFacts struct {
+	facts   workflow.Facts
+	reasons model.Reasons
+}
+
+// gatherFacts reads what the guards of e need beyond the application row:
+// for recommending, the reviews and the recommendation; for deciding, the
+// decider's standing and the amount and reasons (defaulting to the
+// recommendation's).
+func (s *Service) gatherFacts(ctx context.Context, u model.User, a model.Application, e workflow.Event, in EventInput) (preFacts, error) {
+	var p preFacts
+	switch e {
+	case workflow.Recommend:
+		call, err := s.Store.CallByID(ctx, a.CallID)
+		if err != nil {
+			return p, err
+		}
+		rec, ok, err := s.Store.Recommendation(ctx, a.ID)
+		if err != nil {
+			return p, err
+		}
+		missing, err := s.reviewsMissing(ctx, a, call)
+		if err != nil {
+			return p, err
+		}
+		p.facts.HasRecommendation, p.facts.ReviewsMissing = ok, missing
+		p.facts.Override = ok && rec.OverrideReason != ""
+	case workflow.Approve, workflow.Reject, workflow.Dismiss:
+		rec, _, err := s.Store.Recommendation(ctx, a.ID)
+		if err != nil {
+			return p, err
+		}
+		p.reasons = rec.Reasons
+		if in.Reasons != nil {
+			p.reasons = *in.Reasons
+		}
+		p.facts.ReasonsMissing = p.reasons.Missing()
+		p.facts.AmountOre = int64(rec.AmountOre)
+		if in.AmountOre != nil {
+			p.facts.AmountOre = int64(*in.AmountOre)
+		}
+		if u.Has(workflow.DecisionMaker) {
+			p.facts.DeclaredFree, p.facts.Conflicted, err = s.deciderStanding(ctx, u, a)
+			if err != nil {
+				return p, err
+			}
+		}
+	}
+	return p, nil
 }
 
 func fireError(err error, from workflow.State, e workflow.Event) error {

@@ -19,6 +19,8 @@ type User struct {
 	Unit     string          `json:"unit"`
 	Language i18n.Lang       `json:"language"`
 	Roles    []workflow.Role `json:"roles"`
+	// LeaderID is the user's leader, for the own-leader conflict rule.
+	LeaderID *int64 `json:"leader_id"`
 }
 
 // Has reports whether the user holds role r.
@@ -52,7 +54,20 @@ type Call struct {
 	OpensAt      time.Time `json:"opens_at"`
 	ClosesAt     time.Time `json:"closes_at"`
 	MaxAmountOre money.Ore `json:"max_amount_ore"`
+	// BudgetYear is the year of the fund's frame the call's grants draw
+	// on; by default the year the call opens (in Oslo).
+	BudgetYear int `json:"budget_year"`
+	// How review is run: reviewers per application, their deadline,
+	// whether reviewers see who applied, and how far apart (in tenths of a
+	// point) their weighted totals may be before they count as disagreeing.
+	ReviewersPerApplication  int        `json:"reviewers_per_application"`
+	ReviewDeadline           *time.Time `json:"review_deadline"`
+	BlindReview              bool       `json:"blind_review"`
+	DisagreementMarginTenths int        `json:"disagreement_margin_tenths"`
 }
+
+// DisagreementMargin is the margin in points on the 1–5 scale.
+func (c Call) DisagreementMargin() float64 { return float64(c.DisagreementMarginTenths) / 10 }
 
 // OpenAt reports whether the call takes submissions at t.
 func (c Call) OpenAt(t time.Time) bool { return !t.Before(c.OpensAt) && t.Before(c.ClosesAt) }

@@ -175,12 +175,18 @@ func (s *Store) UpdateApplication(ctx context.Context, id int64, f model.Applica
 	return a, err
 }
 
-// Decision is what a transition decided: the new state and the comment
-// that goes into the history.
+// Decision is what a transition decided: the new state, the comment that
+// goes into the history, and the effects that commit with it.
 type Decision struct {
 	To      workflow.State
 	Event   workflow.Event
 	Comment string
+	// Record, when set, is a decision on the application to store, with its
+	// budget commitment or release (see recordDecision).
+	Record *model.Decision
+	// Release frees whatever the application has committed (a grant
+	// declined or lapsed, an application withdrawn).
+	Release bool
 }
 
 // Transition moves an application in one transaction: it locks the row,
@@ -214,6 +220,16 @@ func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func
 		}
 		if err := appendHistory(ctx, tx, id, cur.Version+1, ch, string(d.Event), cur.State, d.To, d.Comment); err != nil {
 			return err
+		}
+		if d.Record != nil {
+			if _, err := recordDecision(ctx, tx, *d.Record, call); err != nil {
+				return err
+			}
+		}
+		if d.Release {
+			if err := releaseCommitment(ctx, tx, id, nil); err != nil {
+				return err
+			}
 		}
 		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))
 		return err

@@ -8,6 +8,7 @@ import (
 
 	"nyttig/internal/model"
 	"nyttig/internal/money"
+	"nyttig/workflow"
 )
 
 // CreateFund adds a fund, or returns the existing one of the same name.
@@ -42,22 +43,39 @@ func (s *Store) FundExists(ctx context.Context, id int64) (bool, error) {
 	return ok, translate(err)
 }
 
-// CreateCall adds a call for applications. It runs in a transaction so that
-// a pending Idempotency-Key commits with the call.
+// CreateCall adds a call for applications, with the default rubric and
+// review settings where c leaves them out.
 func (s *Store) CreateCall(ctx context.Context, c model.Call, createdBy int64) (model.Call, error) {
 	var by *int64
 	if createdBy > 0 {
 		by = &createdBy
 	}
+	if c.BudgetYear == 0 {
+		c.BudgetYear = c.OpensAt.In(workflow.Oslo).Year()
+	}
+	if c.ReviewersPerApplication == 0 {
+		c.ReviewersPerApplication = 2
+	}
+	if c.DisagreementMarginTenths == 0 {
+		c.DisagreementMarginTenths = 15
+	}
+	// In a transaction so that an Idempotency-Key claim commits with it.
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		return translate(tx.QueryRow(ctx, `INSERT INTO calls (fund_id, title, description, opens_at, closes_at, max_amount_ore, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			c.FundID, c.Title, c.Description, c.OpensAt, c.ClosesAt, c.MaxAmountOre, by).Scan(&c.ID))
+		err := tx.QueryRow(ctx, `INSERT INTO calls (fund_id, title, description, opens_at, closes_at, max_amount_ore, created_by,
+			budget_year, reviewers_per_application, review_deadline, blind_review, disagreement_margin_tenths)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			c.FundID, c.Title, c.Description, c.OpensAt, c.ClosesAt, c.MaxAmountOre, by,
+			c.BudgetYear, c.ReviewersPerApplication, c.ReviewDeadline, c.BlindReview, c.DisagreementMarginTenths).Scan(&c.ID)
+		if err != nil {
+			return translate(err)
+		}
+		return insertCriteria(ctx, tx, c.ID, model.DefaultRubric)
 	})
 	return c, err
 }
 
-const callColumns = "id, fund_id, title, description, opens_at, closes_at, max_amount_ore"
+const callColumns = `id, fund_id, title, description, opens_at, closes_at, max_amount_ore, budget_year,
+	reviewers_per_application, review_deadline, blind_review, disagreement_margin_tenths`
 
 // Calls lists calls, newest deadline first.
 func (s *Store) Calls(ctx context.Context) ([]model.Call, error) {

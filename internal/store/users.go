@@ -23,13 +23,14 @@ type NewUser struct {
 	Language     i18n.Lang
 	PasswordHash string // "" for a user who logs in only with a token
 	Roles        []workflow.Role
+	LeaderID     *int64
 }
 
 var msgEmailTaken = i18n.T("Det finnes allerede en bruker med denne e-postadressen.", "A user with this email address already exists.")
 
 // CreateUser adds a user with roles.
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (model.User, error) {
-	u := model.User{Email: strings.ToLower(strings.TrimSpace(nu.Email)), Name: nu.Name, Unit: nu.Unit, Language: nu.Language, Roles: nu.Roles}
+	u := model.User{Email: strings.ToLower(strings.TrimSpace(nu.Email)), Name: nu.Name, Unit: nu.Unit, Language: nu.Language, Roles: nu.Roles, LeaderID: nu.LeaderID}
 	if u.Language == "" {
 		u.Language = i18n.NB
 	}
@@ -38,8 +39,8 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (model.User, error) 
 		if nu.PasswordHash != "" {
 			hash = &nu.PasswordHash
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO users (email, name, unit, language, password_hash)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, u.Email, u.Name, u.Unit, u.Language, hash).Scan(&u.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO users (email, name, unit, language, password_hash, leader_id)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, u.Email, u.Name, u.Unit, u.Language, hash, nu.LeaderID).Scan(&u.ID)
 		if err != nil {
 			if apperr.Is(translate(err), apperr.Conflict) {
 				return apperr.Wrap(apperr.Conflict, msgEmailTaken, err)
@@ -63,13 +64,13 @@ func setRoles(ctx context.Context, tx pgx.Tx, userID int64, roles []workflow.Rol
 	return nil
 }
 
-const userColumns = `u.id, u.email, u.name, u.unit, u.language,
+const userColumns = `u.id, u.email, u.name, u.unit, u.language, u.leader_id,
 	COALESCE((SELECT array_agg(role ORDER BY role) FROM user_roles r WHERE r.user_id = u.id), '{}')`
 
 func scanUser(row pgx.Row, extra ...any) (model.User, error) {
 	var u model.User
 	var roles []string
-	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.Unit, &u.Language, &roles}, extra...)
+	dest := append([]any{&u.ID, &u.Email, &u.Name, &u.Unit, &u.Language, &u.LeaderID, &roles}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return u, translate(err)
 	}

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"nyttig/internal/apperr"
+	"nyttig/internal/i18n"
+	"nyttig/internal/model"
+	"nyttig/internal/money"
+)
+
+// recordDecision stores a decision inside a transition's transaction and
+// moves the budget with it: any commitment the application still holds is
+// released, and an approval commits its amount against the frame of the
+// call's budget year. The frame's row is locked, so concurrent approvals
+// queue and the sum of commitments never passes the frame.
+func recordDecision(ctx context.Context, tx pgx.Tx, d model.Decision, call model.Call) (model.Decision, error) {
+	err := tx.QueryRow(ctx, `INSERT INTO decisions (application_id, outcome, amount_ore, requested_ore, rules, facts, considerations, decided_by, decided_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, d.ApplicationID, d.Outcome, d.AmountOre, d.RequestedOre,
+		d.Reasons.Rules, d.Reasons.Facts, d.Reasons.Considerations, d.DecidedBy, d.DecidedAt).Scan(&d.ID)
+	if err != nil {
+		return d, translate(err)
+	}
+	var frame money.Ore
+	err = tx.QueryRow(ctx, "SELECT frame_ore FROM fund_budgets WHERE fund_id = $1 AND year = $2 FOR UPDATE", call.FundID, call.BudgetYear).Scan(&frame)
+	if errors.Is(err, pgx.ErrNoRows) {
+		if d.Outcome != model.OutcomeApprove {
+			return d, nil
+		}
+		return d, apperr.New(apperr.Conflict, i18n.Tf("Fondet har ingen ramme for %d.", "The fund has no frame for %d.", call.BudgetYear))
+	}
+	if err != nil {
+		return d, translate(err)
+	}
+	if err := releaseCommitment(ctx, tx, d.ApplicationID, &d.ID); err != nil {
+		return d, err
+	}
+	if d.Outcome != model.OutcomeApprove {
+		return d, nil
+	}
+	var outstanding money.Ore
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(sum(CASE kind WHEN 'commitment' THEN amount_ore ELSE -amount_ore END), 0)
+		FROM ledger_entries WHERE fund_id = $1 AND year = $2`, call.FundID, call.BudgetYear).Scan(&outstanding); err != nil {
+		return d, translate(err)
+	}
+	if remaining := frame - outstanding; d.AmountOre > remaining {
+		return d, apperr.New(apperr.Conflict, i18n.Tf(
+			"Beløpet går ikke inn i rammen: det er %s igjen av %s for %d.",
+			"The amount does not fit the frame: %s of %s for %d remains.", remaining.String(), frame.String(), call.BudgetYear))
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO ledger_entries (fund_id, year, application_id, kind, amount_ore, decision_id, created_at)
+		VALUES ($1, $2, $3, 'commitment', $4, $5, $6)`, call.FundID, call.BudgetYear, d.ApplicationID, d.AmountOre, d.ID, d.DecidedAt)
+	return d, translate(err)
+}
+
+// releaseCommitment releases what an application still has committed.
+func releaseCommitment(ctx context.Context, tx pgx.Tx, appID int64, decisionID *int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO ledger_entries (fund_id, year, application_id, kind, amount_ore, decision_id)
+		SELECT fund_id, year, application_id, 'release', sum(CASE kind WHEN 'commitment' THEN amount_ore ELSE -amount_ore END), $2
+		FROM ledger_entries WHERE application_id = $1 GROUP BY fund_id, year, application_id
+		HAVING sum(CASE kind WHEN 'commitment' THEN amount_ore ELSE -amount_ore END) > 0`, appID, decisionID)
+	return translate(err)
+}
+
+// Decisions lists an application's decisions, oldest first.
+func (s *Store) Decisions(ctx context.Context, appID int64) ([]model.Decision, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, application_id, outcome, amount_ore, requested_ore, rules, facts, considerations, decided_by, decided_at
+		FROM decisions WHERE application_id = $1 ORDER BY id`, appID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := []model.Decision{}
+	for rows.Next() {
+		var d model.Decision
+		if err := rows.Scan(&d.ID, &d.ApplicationID, &d.Outcome, &d.AmountOre, &d.RequestedOre, &d.Reasons.Rules,
+			&d.Reasons.Facts, &d.Reasons.Considerations, &d.DecidedBy, &d.DecidedAt); err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, d)
+	}
+	return out, translate(rows.Err())
+}
+
+// Ledger derives a fund's budget for a year from its entries.
+func (s *Store) Ledger(ctx context.Context, fundID int64, year int) (model.Ledger, error) {
+	l := model.Ledger{FundID: fundID, Year: year}
+	err := s.pool.QueryRow(ctx, `SELECT b.frame_ore,
+			COALESCE((SELECT sum(amount_ore) FROM ledger_entries WHERE fund_id = b.fund_id AND year = b.year AND kind = 'commitment'), 0),
+			COALESCE((SELECT sum(amount_ore) FROM ledger_entries WHERE fund_id = b.fund_id AND year = b.year AND kind = 'release'), 0)
+		FROM fund_budgets b WHERE b.fund_id = $1 AND b.year = $2`, fundID, year).Scan(&l.Frame, &l.Committed, &l.Released)
+	if IsNotFound(err) {
+		return l, apperr.New(apperr.NotFound, i18n.Tf("Fondet har ingen ramme for %d.", "The fund has no frame for %d.", year))
+	}
+	l.Committed -= l.Released
+	l.Remaining = l.Frame - l.Committed
+	return l, translate(err)
+}
