@@ -1,0 +1,198 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"nyttig/internal/apperr"
+	"nyttig/internal/auth"
+	"nyttig/internal/httpx"
+	"nyttig/internal/i18n"
+	"nyttig/internal/model"
+)
+
+// sessionLifetime is how long a login lasts.
+const sessionLifetime = 12 * time.Hour
+
+// maxFormBody bounds every form post: six long texts of model.MaxText
+// characters and a budget fit well within it.
+const maxFormBody = 1 << 20
+
+// signedIn returns the signed-in user, or Unauthenticated (which sends the
+// visitor to the login page).
+func signedIn(r *http.Request) (model.User, error) {
+	u, ok := httpx.User(r.Context())
+	if !ok {
+		return u, apperr.New(apperr.Unauthenticated, msg("login.required"))
+	}
+	return u, nil
+}
+
+// parseForm reads a url-encoded form post of at most maxFormBody bytes.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return apperr.New(apperr.TooLarge, msg("error.too_large"))
+		}
+		return apperr.New(apperr.BadRequest, msg("error.bad_form"))
+	}
+	return nil
+}
+
+// localPath returns p when it is a path on this site, else "". It refuses
+// anything a browser could read as another host: "//host", "/\host",
+// schemes, and control characters.
+func localPath(p string) string {
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
+		strings.ContainsAny(p, "\\\r\n\t") {
+		return ""
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return ""
+	}
+	return p
+}
+
+func (s *site) home(w http.ResponseWriter, r *http.Request) error {
+	u, ok := httpx.User(r.Context())
+	switch {
+	case !ok:
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+	case u.IsStaff():
+		http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/applications", http.StatusSeeOther)
+	}
+	return nil
+}
+
+// loginView is the data of the login page.
+type loginView struct {
+	Email   string
+	Next    string
+	Failed  bool
+	Flash   string
+	Message string
+	Summary []summaryItem
+}
+
+func (s *site) loginPage(w http.ResponseWriter, r *http.Request) error {
+	next := localPath(r.URL.Query().Get("next"))
+	if _, ok := httpx.User(r.Context()); ok {
+		if next == "" {
+			next = "/"
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	v := loginView{Next: next}
+	if r.URL.Query().Get("done") == "logout" {
+		v.Flash = msg("done.logout").In(httpx.Lang(r))
+	}
+	return s.render(w, r, page{Template: "login", Title: msg("login.title").In(httpx.Lang(r)), Data: v})
+}
+
+func (s *site) login(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	email, password := strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("password")
+	next := localPath(r.PostFormValue("next"))
+	u, hash, err := s.Store.UserByEmail(r.Context(), email)
+	ok := false
+	switch {
+	case err != nil && !apperr.Is(err, apperr.NotFound):
+		return err
+	case err != nil || hash == "":
+		ok = auth.CheckNobody(password)
+	default:
+		if ok, err = auth.CheckPassword(hash, password); err != nil {
+			return apperr.Wrap(apperr.Internal, msg("error.internal"), err)
+		}
+	}
+	if !ok {
+		lang := httpx.Lang(r)
+		v := loginView{Email: email, Next: next, Failed: true,
+			Summary: []summaryItem{{Href: "#f-email", Text: msg("login.failed").In(lang)}}}
+		return s.render(w, r, page{Status: http.StatusUnauthorized, Template: "login", Title: msg("login.title").In(lang), Data: v})
+	}
+	now := s.now()
+	if old, err := r.Cookie(httpx.SessionCookie); err == nil && old.Value != "" {
+		if err := s.Store.DeleteSession(r.Context(), old.Value, now); err != nil {
+			return err
+		}
+	}
+	id := auth.NewSessionID()
+	if err := s.Store.CreateSession(r.Context(), u.ID, id, now.Add(sessionLifetime)); err != nil {
+		return err
+	}
+	// A language chosen before signing in is the person's choice: keep it.
+	if c, err := r.Cookie(httpx.LangCookie); err == nil && c.Value != "" {
+		if lang := i18n.Parse(c.Value); lang != u.Language {
+			if err := s.Store.SetUserLanguage(r.Context(), u.ID, lang); err != nil {
+				return err
+			}
+		}
+	}
+	http.SetCookie(w, s.cookie(httpx.SessionCookie, id, sessionLifetime))
+	if next == "" {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *site) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(httpx.SessionCookie); err == nil && c.Value != "" {
+		if err := s.Store.DeleteSession(r.Context(), c.Value, s.now()); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, s.cookie(httpx.SessionCookie, "", -1))
+	http.Redirect(w, r, "/login?done=logout", http.StatusSeeOther)
+	return nil
+}
+
+// setLanguage stores the visitor's choice in a cookie and, when someone is
+// signed in, on their user (which then wins over the cookie).
+func (s *site) setLanguage(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	lang := i18n.Parse(r.PostFormValue("lang"))
+	if u, ok := httpx.User(r.Context()); ok {
+		if err := s.Store.SetUserLanguage(r.Context(), u.ID, lang); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, s.cookie(httpx.LangCookie, string(lang), langLifetime))
+	back := localPath(r.PostFormValue("back"))
+	if back == "" {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+// langLifetime is how long the choice of language is remembered.
+const langLifetime = 365 * 24 * time.Hour
+
+// cookie builds one of the site's cookies: HttpOnly, SameSite=Lax, whole
+// site, Secure when the site is served over HTTPS, living for lifetime (a
+// negative lifetime deletes it).
+func (s *site) cookie(name, value string, lifetime time.Duration) *http.Cookie {
+	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.SecureCookies}
+	if lifetime < 0 {
+		c.MaxAge = -1
+		return c
+	}
+	c.MaxAge = int(lifetime.Seconds())
+	c.Expires = s.now().Add(lifetime)
+	return c
+}

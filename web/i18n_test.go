@@ -1,0 +1,77 @@
+package web
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestEveryTextHasBothLanguages(t *testing.T) {
+	for key, text := range catalog {
+		if strings.TrimSpace(text.NB) == "" || strings.TrimSpace(text.EN) == "" {
+			t.Errorf("%s: %+v lacks a language", key, text)
+		}
+		if strings.Count(text.NB, "%") != strings.Count(text.EN, "%") {
+			t.Errorf("%s: the two languages take different arguments: %+v", key, text)
+		}
+	}
+}
+
+// TestEveryKeyUsedIsInTheCatalog reads the templates and the Go files for
+// {{t "key"}} and msg("key"), and the keys the code builds at run time.
+func TestEveryKeyUsedIsInTheCatalog(t *testing.T) {
+	uses := map[string]string{}
+	find := func(re *regexp.Regexp, path string, b []byte) {
+		for _, m := range re.FindAllSubmatch(b, -1) {
+			uses[string(m[1])] = path
+		}
+	}
+	tmplKey := regexp.MustCompile(`\bt "([^"]+)"`)
+	err := fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFiles, path)
+		find(tmplKey, path, b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	goKey := regexp.MustCompile(`\bmsg\("([^"]+)"\)`)
+	goFiles, _ := filepath.Glob("*.go")
+	for _, path := range goFiles {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		find(goKey, path, b)
+	}
+	if len(uses) < 50 {
+		t.Fatalf("found only %d keys; the patterns no longer match the code", len(uses))
+	}
+	for _, name := range fieldOrder {
+		uses["field."+name] = "fieldOrder"
+	}
+	for _, c := range budgetColumns {
+		uses[c.Key] = "budgetColumns"
+	}
+	for _, e := range commentEvents {
+		uses["done."+string(e)] = "commentEvents (the flash after an event)"
+	}
+	for _, status := range []int{400, 403, 404, 405, 409, 413, 500, 503} {
+		uses["error."+strconv.Itoa(status)+".title"] = "renderError"
+	}
+	for key, where := range uses {
+		if _, ok := catalog[key]; !ok {
+			t.Errorf("%s uses %q, which is not in the catalog", where, key)
+		}
+	}
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"nyttig/internal/apperr"
+	"nyttig/internal/httpx"
+	"nyttig/internal/model"
+	"nyttig/workflow"
+)
+
+// allStates is the inbox filter's value for "every state".
+const allStates = "all"
+
+type stateOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+type inboxRow struct {
+	Href, CaseNumber, Title, Unit, Requested, Submitted, State string
+}
+
+type inboxView struct {
+	States  []stateOption
+	Caption string
+	Rows    []inboxRow
+	Next    string
+}
+
+// inbox lists applications for staff, newest first, in the chosen state:
+// submitted ones (waiting for a case officer) unless another is chosen.
+func (s *site) inbox(w http.ResponseWriter, r *http.Request) error {
+	u, err := signedIn(r)
+	if err != nil {
+		return err
+	}
+	if !u.IsStaff() {
+		return apperr.New(apperr.Forbidden, msg("error.staff_only"))
+	}
+	lang := httpx.Lang(r)
+	chosen := string(workflow.Submitted)
+	if q := r.URL.Query(); q.Has("state") {
+		chosen = q.Get("state")
+	}
+	f := model.ApplicationFilter{AfterID: afterParam(r), Limit: pageSize + 1}
+	if chosen != allStates {
+		f.State = workflow.State(chosen)
+		if !workflow.Application.KnownState(f.State) {
+			return apperr.New(apperr.BadRequest, msg("error.bad_state"))
+		}
+	}
+	apps, err := s.Grants.Applications(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	apps, next := onePage(apps)
+
+	v := inboxView{States: []stateOption{{Value: allStates, Label: msg("inbox.all").In(lang), Selected: chosen == allStates}}}
+	for _, st := range workflow.Application.States() {
+		v.States = append(v.States, stateOption{Value: string(st.State), Label: st.Label.In(lang), Selected: chosen == string(st.State)})
+	}
+	if f.State == "" {
+		v.Caption = msg("inbox.caption_all").In(lang)
+	} else {
+		v.Caption = fmt.Sprintf(msg("inbox.caption").In(lang), workflow.Application.StateLabel(f.State).In(lang))
+	}
+	for _, a := range apps {
+		row := inboxRow{Href: appPath(a.ID), CaseNumber: a.CaseNumber, Title: titleOr(a.Title, lang), Unit: a.Unit,
+			Requested: a.RequestedAmountOre.String(), State: workflow.Application.StateLabel(a.State).In(lang)}
+		if a.SubmittedAt != nil {
+			row.Submitted = osloTime(*a.SubmittedAt)
+		} else {
+			row.Submitted = msg("detail.not_submitted").In(lang)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	if next != 0 {
+		v.Next = "/inbox?" + url.Values{"state": {chosen}, "after": {strconv.FormatInt(next, 10)}}.Encode()
+	}
+	return s.render(w, r, page{Template: "inbox", Title: msg("inbox.title").In(lang), Nav: "inbox", Data: v})
+}
