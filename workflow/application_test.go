@@ -109,6 +109,7 @@ func TestGuards(t *testing.T) {
 	base := Facts{CallOpensAt: time.Date(2026, 1, 1, 0, 0, 0, 0, oslo), CallClosesAt: closes, Comment: ""}
 	owner := Actor{Roles: []Role{Applicant}, Owner: true}
 	officer := Actor{Roles: []Role{CaseOfficer}}
+	decider := Actor{Roles: []Role{DecisionMaker}}
 	for _, tc := range []struct {
 		name      string
 		from      State
@@ -129,6 +130,29 @@ func TestGuards(t *testing.T) {
 		{"return without a message", Submitted, Return, officer, func(f Facts) Facts { return f }, "comment"},
 		{"return with only spaces", Submitted, Return, officer, func(f Facts) Facts { f.Comment = "  \n"; return f }, "comment"},
 		{"return with a message", Submitted, Return, officer, func(f Facts) Facts { f.Comment = "Fyll ut budsjettet"; return f }, ""},
+		{"recommend without a recommendation", InReview, Recommend, officer, func(f Facts) Facts { return f }, "recommendation"},
+		{"recommend with reviews missing", InReview, Recommend, officer, func(f Facts) Facts { f.HasRecommendation, f.ReviewsMissing = true, 1; return f }, "reviews"},
+		{"recommend with reviews missing and an override", InReview, Recommend, officer, func(f Facts) Facts {
+			f.HasRecommendation, f.ReviewsMissing, f.Override = true, 2, true
+			return f
+		}, ""},
+		{"approve undeclared", Recommended, Approve, decider, func(f Facts) Facts { f.AmountOre, f.RequestedOre = 5, 10; return f }, "declaration"},
+		{"approve conflicted", Recommended, Approve, decider, func(f Facts) Facts {
+			f.DeclaredFree, f.Conflicted, f.AmountOre, f.RequestedOre = true, true, 5, 10
+			return f
+		}, "declaration"},
+		{"approve more than requested", Recommended, Approve, decider, func(f Facts) Facts { f.DeclaredFree, f.AmountOre, f.RequestedOre = true, 11, 10; return f }, "amount_ore"},
+		{"approve nothing", Recommended, Approve, decider, func(f Facts) Facts { f.DeclaredFree, f.RequestedOre = true, 10; return f }, "amount_ore"},
+		{"approve partly", Recommended, Approve, decider, func(f Facts) Facts { f.DeclaredFree, f.AmountOre, f.RequestedOre = true, 5, 10; return f }, ""},
+		{"reject without reasons", Recommended, Reject, decider, func(f Facts) Facts {
+			f.DeclaredFree = true
+			f.ReasonsMissing = map[string]i18n.Text{"reasons.facts": i18n.T("mangler", "missing")}
+			return f
+		}, "reasons.facts"},
+		{"screening dismissal needs reasons", Submitted, Dismiss, officer, func(f Facts) Facts {
+			f.ReasonsMissing = map[string]i18n.Text{"reasons.rules": i18n.T("mangler", "missing")}
+			return f
+		}, "reasons.rules"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Application.Fire(context.Background(), tc.from, tc.event, tc.actor, tc.facts(base))
