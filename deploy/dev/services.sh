@@ -473,6 +473,7 @@ cmd_env() {
 	emit S3_USE_SSL false
 	emit NYTTIG_BASE_URL http://localhost:8080
 	emit NYTTIG_DEV_SERVICES "$SCRIPT"
+	[[ -x $MINIO_BIN ]] && emit NYTTIG_MINIO_BIN "$MINIO_BIN"
 	if [[ -n ${NYTTIG_AXE_JS:-} && -f ${NYTTIG_AXE_JS} ]]; then
 		emit NYTTIG_AXE_JS "$NYTTIG_AXE_JS"
 	elif [[ -f $AXE_JS ]]; then

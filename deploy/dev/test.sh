@@ -13,7 +13,8 @@
 #
 # Also makes sure of the browser-test tools: Debian's chromium and
 # poppler-utils (apt-get, when root on Debian) and axe-core (npm, into the
-# cache), exported as NYTTIG_CHROME and NYTTIG_AXE_JS.
+# cache), exported as NYTTIG_CHROME and NYTTIG_AXE_JS; and the MinIO binary,
+# as NYTTIG_MINIO_BIN.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd -P)
@@ -111,6 +112,9 @@ if ! axe_ok; then
 	axe_ok || die "axe-core $AXE_VERSION did not install into $AXE_DIR"
 fi
 export NYTTIG_CHROME NYTTIG_AXE_JS=$AXE_JS
+# The object-storage outage test stops and starts a MinIO of its own, from
+# the binary services.sh installs.
+export NYTTIG_MINIO_BIN=${NYTTIG_MINIO_BIN:-$CACHE/bin/minio}
 
 # --- vet and test ------------------------------------------------------------
 log "go vet ${pkgs[*]}"

@@ -71,6 +71,10 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Patch("/applications/{id}", authed(a.patchApplication))
 		r.Get("/applications/{id}/history", authed(a.history))
 		r.Post("/applications/{id}/events/{event}", authed(a.fireEvent))
+		r.Get("/applications/{id}/attachments", authed(a.listAttachments))
+		r.Post("/applications/{id}/attachments", authed(a.uploadAttachment))
+		r.Get("/attachments/{id}", authed(a.downloadAttachment))
+		r.Delete("/attachments/{id}", authed(a.deleteAttachment))
 	})
 	return r
 }

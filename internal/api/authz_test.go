@@ -87,6 +87,13 @@ func TestAuthorization(t *testing.T) {
 	}
 	own := users[asOwner]
 	draft := func(t *testing.T) model.Application { return e.create(t, own, completeFields(e.call.ID)) }
+	attached := func(t *testing.T) model.Attachment { return e.attach(t, own, draft(t).ID, "plan.pdf", pdfFile()) }
+	// attachedThenSubmitted is a file on an application submitted since.
+	attachedThenSubmitted := func(t *testing.T) model.Attachment {
+		at := attached(t)
+		e.expect(t, req{method: "POST", path: fmt.Sprintf("/applications/%d/events/submit", at.ApplicationID), token: own.token}, http.StatusOK)
+		return at
+	}
 	call := map[string]any{"fund_id": e.fund.ID, "title": "Ny utlysning", "opens_at": time.Now().UTC().Format(time.RFC3339),
 		"closes_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "max_amount_ore": 100_000_00}
 	adminOrOfficer := map[string]int{string(workflow.Admin): http.StatusCreated, string(workflow.CaseOfficer): http.StatusCreated}
@@ -127,6 +134,24 @@ func TestAuthorization(t *testing.T) {
 			return req{method: "POST", path: fmt.Sprintf("/applications/%d/events/return", e.submitted(t, own).ID),
 				body: map[string]string{"comment": "Mangler budsjett."}}
 		}, onApplication(http.StatusForbidden, http.StatusForbidden, map[string]int{string(workflow.CaseOfficer): http.StatusOK})},
+		{"GET /applications/{id}/attachments", "", func(t *testing.T) req {
+			return req{method: "GET", path: attachmentsPath(attached(t).ApplicationID)}
+		}, onApplication(http.StatusOK, http.StatusOK)},
+		{"POST /applications/{id}/attachments", "to a draft", func(t *testing.T) req {
+			return uploadRequest(t, "", draft(t).ID, "plan.pdf", pdfFile(), nil)
+		}, onApplication(http.StatusCreated, http.StatusForbidden)},
+		{"POST /applications/{id}/attachments", "to a submitted application", func(t *testing.T) req {
+			return uploadRequest(t, "", e.submitted(t, own).ID, "plan.pdf", pdfFile(), nil)
+		}, onApplication(http.StatusConflict, http.StatusForbidden)},
+		{"GET /attachments/{id}", "", func(t *testing.T) req {
+			return req{method: "GET", path: attachmentPath(attached(t).ID)}
+		}, onApplication(http.StatusOK, http.StatusOK)},
+		{"DELETE /attachments/{id}", "from a draft", func(t *testing.T) req {
+			return req{method: "DELETE", path: attachmentPath(attached(t).ID)}
+		}, onApplication(http.StatusNoContent, http.StatusForbidden)},
+		{"DELETE /attachments/{id}", "from a submitted application", func(t *testing.T) req {
+			return req{method: "DELETE", path: attachmentPath(attachedThenSubmitted(t).ID)}
+		}, onApplication(http.StatusConflict, http.StatusForbidden)},
 	}
 
 	routes := apiRoutes(t)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"nyttig/internal/auth"
+	"nyttig/internal/blob"
 	"nyttig/internal/grants"
 	"nyttig/internal/httpx"
 	"nyttig/internal/model"
@@ -26,28 +27,39 @@ import (
 // env is the whole server over HTTP on the package's database, with a fund
 // and a call that is open now.
 type env struct {
-	srv   *httptest.Server
-	store *store.Store
-	fund  model.Fund
-	call  model.Call
+	srv    *httptest.Server
+	store  *store.Store
+	blobs  *blob.Store
+	grants *grants.Service
+	fund   model.Fund
+	call   model.Call
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv is the server on the package's bucket with the default limits.
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	return newEnvWith(t, testenv.Blobs(t), grants.DefaultLimits)
+}
+
+// newEnvWith is the server on blobs, with limits on attachments.
+func newEnvWith(t testing.TB, blobs *blob.Store, limits grants.Limits) *env {
 	t.Helper()
 	st := testenv.Store(t)
-	srv := httptest.NewServer(server.Handler(server.Deps{Store: st, Blobs: testenv.Blobs(t), Grants: grants.New(st, testenv.Blobs(t))}))
+	g := grants.New(st, blobs)
+	g.Limits = limits
+	srv := httptest.NewServer(server.Handler(server.Deps{Store: st, Blobs: blobs, Grants: g}))
 	t.Cleanup(srv.Close)
 	fund, err := st.CreateFund(context.Background(), testenv.Unique("Innovasjonsfondet"), "Nyby")
 	if err != nil {
 		t.Fatalf("create fund: %v", err)
 	}
-	e := &env{srv: srv, store: st, fund: fund}
+	e := &env{srv: srv, store: st, blobs: blobs, grants: g, fund: fund}
 	e.call = e.newCall(t, time.Now().Add(-time.Hour), time.Now().Add(30*24*time.Hour))
 	return e
 }
 
 // newCall adds a call to the env's fund, open from opens until closes.
-func (e *env) newCall(t *testing.T, opens, closes time.Time) model.Call {
+func (e *env) newCall(t testing.TB, opens, closes time.Time) model.Call {
 	t.Helper()
 	c, err := e.store.CreateCall(context.Background(), model.Call{
 		FundID: e.fund.ID, Title: testenv.Unique("Utlysning"), OpensAt: opens, ClosesAt: closes, MaxAmountOre: 500_000_00,
@@ -64,7 +76,7 @@ type user struct {
 	token string
 }
 
-func (e *env) user(t *testing.T, roles ...workflow.Role) user {
+func (e *env) user(t testing.TB, roles ...workflow.Role) user {
 	t.Helper()
 	ctx := context.Background()
 	u, err := e.store.CreateUser(ctx, store.NewUser{

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"nyttig/internal/apperr"
 	"nyttig/internal/httpx"
@@ -30,18 +32,11 @@ func idempotent(st *store.Store) func(http.Handler) http.Handler {
 					"Idempotency-Key må være 1–255 synlige ASCII-tegn.", "Idempotency-Key must be 1–255 visible ASCII characters.")))
 				return
 			}
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxJSONBody))
+			hash, err := requestHash(w, r)
 			if err != nil {
-				httpx.WriteError(w, r, apperr.New(apperr.TooLarge, i18n.Tf(
-					"Forespørselen er for stor (høyst %d byte).", "The request body is too large (at most %d bytes).", httpx.MaxJSONBody)))
+				httpx.WriteError(w, r, err)
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			h := sha256.New()
-			h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
-			h.Write(body)
-			hash := h.Sum(nil)
-
 			kept, err := st.IdempotentLookup(r.Context(), u.ID, key)
 			switch {
 			case err != nil:
@@ -73,6 +68,27 @@ func idempotent(st *store.Store) func(http.Handler) http.Handler {
 			}
 		})
 	}
+}
+
+// requestHash identifies a request for its Idempotency-Key: the method,
+// the path and the JSON body. A file upload is not buffered to be hashed
+// (it may be gigabytes); its type with the multipart boundary and its
+// length stand for it.
+func requestHash(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	h := sha256.New()
+	h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		h.Write([]byte(r.Header.Get("Content-Type") + "\n" + strconv.FormatInt(r.ContentLength, 10)))
+		return h.Sum(nil), nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpx.MaxJSONBody))
+	if err != nil {
+		return nil, apperr.New(apperr.TooLarge, i18n.Tf(
+			"Forespørselen er for stor (høyst %d byte).", "The request body is too large (at most %d bytes).", httpx.MaxJSONBody))
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	h.Write(body)
+	return h.Sum(nil), nil
 }
 
 func printable(s string) bool {

@@ -22,6 +22,9 @@ func Open(endpoint, accessKey, secretKey, bucket string, useSSL bool) (*Store, e
 	c, err := minio.New(endpoint, &minio.Options{
 		Creds:  credentials.NewStaticV4(accessKey, secretKey, ""),
 		Secure: useSSL,
+		// Two tries, not ten: when the storage is down a user should get
+		// a clear 503 within seconds rather than wait out the backoff.
+		MaxRetries: 2,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("object storage client: %w", err)

@@ -1,6 +1,7 @@
 package blob
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -18,8 +20,20 @@ import (
 // buffers parts of about 537 MiB.
 const PartSize = 16 << 20
 
+// smallObject is the size up to which an upload is read whole and stored
+// with one PUT: most attachments are small, and a streamed upload of
+// unknown size holds a PartSize buffer however little it carries.
+const smallObject = 1 << 20
+
+var smallBuffers = sync.Pool{New: func() any { b := make([]byte, smallObject); return &b }}
+
 // ErrTooLarge is returned when an upload goes past its limit.
 var ErrTooLarge = errors.New("blob: over the size limit")
+
+// ErrSource is returned, wrapping the reader's own error, when the reader
+// Put streams from fails: the upload broke off on the client's side, not
+// the storage's.
+var ErrSource = errors.New("blob: reading the upload failed")
 
 // Stored is what Put learned while streaming.
 type Stored struct {
@@ -27,36 +41,60 @@ type Stored struct {
 	SHA256 string
 }
 
-// limitedHasher counts and hashes what passes through and fails once more
-// than limit bytes have been read.
+// limitedHasher counts and hashes what passes through. It fails with
+// ErrTooLarge once more than limit bytes have been read, and with ErrSource
+// when the reader fails; either error sticks.
 type limitedHasher struct {
 	r     io.Reader
 	h     hash.Hash
 	n     int64
 	limit int64
+	err   error
 }
 
 func (l *limitedHasher) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
 	n, err := l.r.Read(p)
 	l.n += int64(n)
 	l.h.Write(p[:n])
-	if l.n > l.limit {
-		return n, ErrTooLarge
+	switch {
+	case l.n > l.limit:
+		l.err = ErrTooLarge
+	case err != nil && err != io.EOF:
+		// Never passed on as it is: minio-go takes io.ErrUnexpectedEOF
+		// (a client that hung up mid-file) for the end of the data and
+		// would store the truncated object.
+		l.err = fmt.Errorf("%w: %w", ErrSource, err)
+	default:
+		return n, err
 	}
-	return n, err
+	return n, l.err
 }
 
-// Put streams r into the object key, hashing as it goes, and fails with
-// ErrTooLarge (leaving no object) after more than limit bytes.
+// Put streams r into the object key, hashing as it goes. It fails with
+// ErrTooLarge after more than limit bytes, and with ErrSource when r fails;
+// no object is left behind either way.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, contentType string, limit int64) (Stored, error) {
 	lh := &limitedHasher{r: r, h: sha256.New(), limit: limit}
-	_, err := s.client.PutObject(ctx, s.bucket, key, lh, -1, minio.PutObjectOptions{
-		ContentType: contentType,
-		PartSize:    PartSize,
-	})
-	if lh.n > limit {
+	buf := smallBuffers.Get().(*[]byte)
+	defer smallBuffers.Put(buf)
+	n, err := io.ReadFull(lh, *buf)
+	opts := minio.PutObjectOptions{ContentType: contentType, PartSize: PartSize}
+	switch {
+	case lh.err != nil:
+		return Stored{}, lh.err
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		// The whole file fit in the buffer: one PUT of a known size,
+		// without the part buffer of a streamed upload.
+		_, err = s.client.PutObject(ctx, s.bucket, key, bytes.NewReader((*buf)[:n]), int64(n), opts)
+	default:
+		_, err = s.client.PutObject(ctx, s.bucket, key, io.MultiReader(bytes.NewReader(*buf), lh), -1, opts)
+	}
+	if lh.err != nil {
 		s.removeQuietly(key)
-		return Stored{}, ErrTooLarge
+		return Stored{}, lh.err
 	}
 	if err != nil {
 		s.removeQuietly(key)

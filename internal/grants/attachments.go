@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"path"
 	"strings"
 	"time"
@@ -40,6 +41,8 @@ const attachmentPrefix = "attachments/"
 var (
 	msgStorageDown = i18n.T("Fillageret svarer ikke akkurat nå. Prøv igjen om litt; ingenting er lagret.",
 		"File storage is not answering right now. Please try again shortly; nothing was stored.")
+	msgStorageDownRead = i18n.T("Fillageret svarer ikke akkurat nå. Prøv igjen om litt.",
+		"File storage is not answering right now. Please try again shortly.")
 	msgRefusedType = i18n.T("Filtypen er ikke tillatt. Last opp PDF, PNG, JPEG, Word/Excel/PowerPoint, OpenDocument, ren tekst eller CSV.",
 		"This type of file is not accepted. Upload PDF, PNG, JPEG, Word/Excel/PowerPoint, OpenDocument, plain text or CSV.")
 	msgAttachLocked = i18n.T("Vedlegg kan bare endres mens søknaden er et utkast eller sendt tilbake.",
@@ -47,6 +50,11 @@ var (
 )
 
 func storageDown(err error) error { return apperr.Wrap(apperr.Unavailable, msgStorageDown, err) }
+
+// storageDownRead is storageDown for a download, which stores nothing.
+func storageDownRead(err error) error {
+	return apperr.Wrap(apperr.Unavailable, msgStorageDownRead, err)
+}
 
 func (s *Service) tooLarge() error {
 	return apperr.New(apperr.TooLarge, i18n.Tf(
@@ -234,11 +242,11 @@ func (s *Service) OpenAttachment(ctx context.Context, u model.User, id int64, re
 	}
 	obj, err := s.Blobs.Open(ctx, at.ObjectKey)
 	if err != nil {
-		return at, nil, storageDown(err)
+		return at, nil, storageDownRead(err)
 	}
 	if _, err := obj.Stat(); err != nil {
 		obj.Close()
-		return at, nil, storageDown(err)
+		return at, nil, storageDownRead(err)
 	}
 	if !acc.owner { // staff or a reviewer: logged
 		err := s.Store.RecordAccess(ctx, at.ApplicationID, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()},
@@ -271,9 +279,32 @@ func (s *Service) DeleteAttachment(ctx context.Context, u model.User, id int64, 
 }
 
 // SweepOrphans removes attachment objects older than an hour that no row
-// refers to: left behind when a server died between object and row.
+// refers to: left behind when a server died between object and row, or
+// when the storage was down as a file was deleted.
 func (s *Service) SweepOrphans(ctx context.Context) (int, error) {
 	return s.Blobs.SweepOrphans(ctx, attachmentPrefix, orphanAge, s.Now(), func(key string) (bool, error) {
 		return s.Store.AttachmentKeyExists(ctx, key)
 	})
+}
+
+// SweepOrphansEvery runs SweepOrphans every interval until ctx ends. A
+// sweep that fails (the storage or the database is down) is logged and
+// tried again at the next tick. Several servers may sweep at once.
+func (s *Service) SweepOrphansEvery(ctx context.Context, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		n, err := s.SweepOrphans(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			slog.WarnContext(ctx, "orphan sweep failed; trying again later", "removed", n, "err", err)
+		case n > 0:
+			slog.InfoContext(ctx, "orphaned attachment objects removed", "removed", n)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 // Package httpx owns the HTTP plumbing the JSON API and the web pages share:
 // the request id, the signed-in user and the language of a request, strict
-// JSON decoding, and the one way errors become responses.
+// JSON decoding, the one way errors become responses, and how an
+// attachment is sent as a download.
 package httpx
 
 import (
