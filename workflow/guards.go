@@ -4,8 +4,8 @@ import (
 	"maps"
 	"strings"
 	"time"
-	_ "time/tzdata" // deadlines are in Europe/Oslo even on hosts without a zone database
 
+	"nyttig/internal/deadline"
 	"nyttig/internal/i18n"
 )
 
@@ -64,15 +64,7 @@ func checkGuards(guards []Guard, f Facts) error {
 }
 
 // Oslo is the time zone every deadline is computed and shown in.
-var Oslo = mustLoadOslo()
-
-func mustLoadOslo() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		panic("workflow: time zone Europe/Oslo missing; import time/tzdata: " + err.Error())
-	}
-	return loc
-}
+var Oslo = deadline.Oslo
 
 func requireComplete(f Facts) *GuardError {
 	if len(f.Incomplete) == 0 {
