@@ -12,6 +12,7 @@ import (
 	"nyttig/internal/httpx"
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
+	"nyttig/workflow"
 )
 
 // sessionLifetime is how long a login lasts.
@@ -66,6 +67,8 @@ func (s *site) home(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 	case u.IsStaff():
 		http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+	case u.Has(workflow.Reviewer):
+		http.Redirect(w, r, "/reviews", http.StatusSeeOther)
 	default:
 		http.Redirect(w, r, "/applications", http.StatusSeeOther)
 	}

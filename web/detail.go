@@ -5,16 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"nyttig/internal/apperr"
+	"nyttig/internal/grants"
 	"nyttig/internal/httpx"
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
 	"nyttig/internal/money"
+	"nyttig/internal/store"
 	"nyttig/workflow"
 )
 
@@ -38,24 +41,45 @@ type detailView struct {
 	ID                                 int64
 	CaseNumber, State, Applicant, Call string
 	Unit, Submitted, Updated           string
-	Texts                              []textView
-	Budget                             []budgetView
-	BudgetTotal                        string
-	OwnContribution, Requested         string
-	Partners                           []string
-	StartDate, EndDate                 string
-	History                            []historyRow
-	Actions                            []actionView
-	CanEdit                            bool
-	Flash, Message                     string
-	Summary                            []summaryItem
+	// Anonymous is true for a reviewer of a blind call, who is not told
+	// who applied.
+	Anonymous                  bool
+	Texts                      []textView
+	Budget                     []budgetView
+	BudgetTotal                string
+	OwnContribution, Requested string
+	Partners                   []string
+	StartDate, EndDate         string
+	History                    []historyRow
+	Tasks                      []linkView
+	Actions                    []actionView
+	Dismiss                    []reasonField
+	DismissOpen                bool
+	Panel                      *reviewPanel
+	Attachments                attachmentsView
+	CanEdit                    bool
+	Flash, Message             string
+	Summary                    []summaryItem
 }
 
-// failedEvent is an event that was tried and refused, to show beside its form.
-type failedEvent struct {
-	event   workflow.Event
-	comment string
-	err     *apperr.Error
+// linkView is a link to a page of its own: a task waiting for the person.
+type linkView struct{ Href, Label string }
+
+// The forms of the detail page that are not an event's comment form.
+const (
+	formUpload  = "upload"
+	formDelete  = "delete"
+	formDismiss = "dismissal"
+	formAssign  = "assign"
+)
+
+// refusal is a post from the detail page that was refused: the page is
+// shown again with the error beside the form that sent it, keeping what
+// was typed there.
+type refusal struct {
+	form  string // an event's name for its comment form, or one of the form constants
+	input url.Values
+	err   *apperr.Error
 }
 
 func (s *site) applicationDetail(w http.ResponseWriter, r *http.Request) error {
@@ -83,14 +107,39 @@ func (s *site) fireEvent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	e := workflow.Event(chi.URLParam(r, "event"))
-	comment := r.PostFormValue("comment")
-	if _, err := s.Grants.Fire(r.Context(), u, id, e, comment, httpx.RequestID(r.Context())); err != nil {
+	if _, err := s.Grants.Fire(r.Context(), u, id, e, r.PostFormValue("comment"), httpx.RequestID(r.Context())); err != nil {
 		if !shownOnPage(err) {
 			return err
 		}
-		return s.showDetail(w, r, u, id, &failedEvent{event: e, comment: comment, err: apperr.As(err)})
+		return s.showDetail(w, r, u, id, &refusal{form: string(e), input: r.PostForm, err: apperr.As(err)})
 	}
 	http.Redirect(w, r, appPath(id)+"?done="+string(e), http.StatusSeeOther)
+	return nil
+}
+
+// dismiss dismisses an application (avvisning) with the three parts of
+// its reasons; the case officer's form of it is on the detail page.
+func (s *site) dismiss(w http.ResponseWriter, r *http.Request) error {
+	u, err := signedIn(r)
+	if err != nil {
+		return err
+	}
+	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	reasons := reasonsFromPost(r.PostForm)
+	in := grants.EventInput{Reasons: &reasons}
+	if _, err := s.Grants.FireWith(r.Context(), u, id, workflow.Dismiss, in, httpx.RequestID(r.Context())); err != nil {
+		if !shownOnPage(err) {
+			return err
+		}
+		return s.showDetail(w, r, u, id, &refusal{form: formDismiss, input: r.PostForm, err: apperr.As(err)})
+	}
+	http.Redirect(w, r, appPath(id)+"?done="+string(workflow.Dismiss), http.StatusSeeOther)
 	return nil
 }
 
@@ -105,12 +154,16 @@ func shownOnPage(err error) bool {
 }
 
 // showDetail renders the detail page of application id, with the error of
-// a refused event when failed is not nil.
-func (s *site) showDetail(w http.ResponseWriter, r *http.Request, u model.User, id int64, failed *failedEvent) error {
+// a refused post when refused is not nil.
+func (s *site) showDetail(w http.ResponseWriter, r *http.Request, u model.User, id int64, refused *refusal) error {
 	ctx := r.Context()
 	lang := httpx.Lang(r)
 	app, err := s.Grants.Application(ctx, u, id)
 	if err != nil {
+		if r.Method == http.MethodGet && mustDeclareFirst(u, err) {
+			http.Redirect(w, r, appPath(id)+"/declaration", http.StatusSeeOther)
+			return nil
+		}
 		return err
 	}
 	history, err := s.Grants.History(ctx, u, id)
@@ -122,33 +175,84 @@ func (s *site) showDetail(w http.ResponseWriter, r *http.Request, u model.User, 
 		return err
 	}
 	status := http.StatusOK
-	if failed != nil {
-		status = apperr.Status(failed.err)
-		v.Message = failed.err.Message.In(lang)
-		for i, a := range v.Actions {
-			if a.Action == eventPath(app.ID, failed.event) {
-				v.Actions[i].Comment = failed.comment
-				if text, ok := failed.err.Fields["comment"]; ok {
-					v.Actions[i].Error = text.In(lang)
-				}
-			}
-		}
-		v.Summary = summarize(failed.err.Fields, lang, func(name string) string {
-			switch {
-			case name == "comment":
-				return "#" + commentID(failed.event)
-			case v.CanEdit:
-				return appPath(app.ID) + "/edit#" + fieldID(name)
-			}
-			return ""
-		})
+	if refused != nil {
+		status = apperr.Status(refused.err)
+		v.showRefusal(refused, lang)
 	} else if done := r.URL.Query().Get("done"); done != "" {
 		if t, ok := catalog["done."+done]; ok {
 			v.Flash = t.In(lang)
 		}
 	}
-	title := fmt.Sprintf(msg("detail.title").In(lang), app.CaseNumber) + ": " + titleOr(app.Title, lang)
-	return s.render(w, r, page{Status: status, Template: "detail", Title: title, Nav: navFor(u, app), Data: v})
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	p := page{Status: status, Template: "detail", Nav: navFor(u, app), Back: appPath(app.ID), Data: v,
+		Title: fmt.Sprintf(msg("detail.title").In(lang), app.CaseNumber) + ": " + titleOr(app.Title, lang)}
+	if v.Attachments.CanChange {
+		p.Script = "upload.js"
+	}
+	return s.render(w, r, p)
+}
+
+// mustDeclareFirst reports whether err is grants telling an assigned
+// reviewer to declare their impartiality before opening the application.
+func mustDeclareFirst(u model.User, err error) bool {
+	return u.Has(workflow.Reviewer) && apperr.Is(err, apperr.Forbidden)
+}
+
+// showRefusal puts the error of a refused post beside the form that sent
+// it, with what was typed, and links the error summary to the fields.
+func (v *detailView) showRefusal(f *refusal, lang i18n.Lang) {
+	e := f.err
+	v.Message = e.Message.In(lang)
+	href := func(string) string { return "" }
+	if v.CanEdit { // an event refused for the application's own fields
+		href = func(name string) string { return appPath(v.ID) + "/edit#" + fieldID(name) }
+	}
+	switch f.form {
+	case formDelete:
+		return
+	case formUpload:
+		text := e.Message.In(lang)
+		if t, ok := e.Fields["file"]; ok {
+			text = t.In(lang)
+		}
+		v.Message = msg("attach.not_uploaded").In(lang)
+		v.Attachments.Error = text
+		v.Summary = []summaryItem{{Href: "#f-file", Text: text}}
+		return
+	case formAssign:
+		if v.Panel != nil {
+			v.Panel.AssignError = e.Message.In(lang)
+			if t, ok := e.Fields["reviewer_ids"]; ok {
+				v.Panel.AssignError = t.In(lang)
+			}
+			v.Summary = []summaryItem{{Href: "#f-reviewer", Text: v.Panel.AssignError}}
+		}
+		return
+	case formDismiss:
+		errs := translateFields(e.Fields, lang)
+		v.Dismiss, v.DismissOpen = reasonFields("dismiss", reasonsFromPost(f.input), errs, lang), true
+		href = reasonHref("dismiss", href)
+	default:
+		action := eventPath(v.ID, workflow.Event(f.form))
+		for i, a := range v.Actions {
+			if a.Action == action {
+				v.Actions[i].Comment = f.input.Get("comment")
+				if text, ok := e.Fields["comment"]; ok {
+					v.Actions[i].Error = text.In(lang)
+				}
+			}
+		}
+		inner := href
+		href = func(name string) string {
+			if name == "comment" {
+				return "#" + commentID(workflow.Event(f.form))
+			}
+			return inner(name)
+		}
+	}
+	v.Summary = summarize(e.Fields, lang, href)
 }
 
 // navFor marks "My applications" for one's own application and the inbox
@@ -175,11 +279,15 @@ func (s *site) detailView(ctx context.Context, u model.User, app model.Applicati
 	if app.SubmittedAt != nil {
 		v.Submitted = osloTime(*app.SubmittedAt)
 	}
-	applicant, err := s.Store.UserByID(ctx, app.ApplicantID)
-	if err != nil {
-		return v, err
+	if app.ApplicantID == 0 { // redacted by grants for a blind review
+		v.Anonymous = true
+	} else {
+		applicant, err := s.Store.UserByID(ctx, app.ApplicantID)
+		if err != nil {
+			return v, err
+		}
+		v.Applicant = applicant.Name
 	}
-	v.Applicant = applicant.Name
 	call, err := s.Store.CallByID(ctx, app.CallID)
 	if err != nil {
 		return v, err
@@ -200,12 +308,54 @@ func (s *site) detailView(ctx context.Context, u model.User, app model.Applicati
 	for _, h := range history {
 		v.History = append(v.History, historyView(h, lang))
 	}
-	for _, e := range s.Grants.Available(u, app) {
+	available := s.Grants.Available(u, app)
+	for _, e := range available {
 		if slices.Contains(commentEvents, e) {
 			v.Actions = append(v.Actions, actionFor(app.ID, e, lang))
 		}
 	}
-	return v, nil
+	// A case officer dismisses with reasons in three parts; a decision
+	// maker dismisses on the decision page.
+	if slices.Contains(available, workflow.Dismiss) && (app.State == workflow.Submitted || app.State == workflow.InReview) {
+		v.Dismiss = reasonFields("dismiss", model.Reasons{}, nil, lang)
+	}
+	if v.Tasks, err = s.tasks(ctx, u, app, lang); err != nil {
+		return v, err
+	}
+	if v.Panel, err = s.reviewPanel(ctx, u, app, call, lang); err != nil {
+		return v, err
+	}
+	v.Attachments, err = s.attachmentsView(ctx, u, app, lang)
+	return v, err
+}
+
+// tasks links to the pages where the person carries the case on: their
+// review, the recommendation, or the decision.
+func (s *site) tasks(ctx context.Context, u model.User, app model.Application, lang i18n.Lang) ([]linkView, error) {
+	var out []linkView
+	if u.Has(workflow.Reviewer) && app.ApplicantID != u.ID {
+		_, _, err := s.Grants.MyReview(ctx, u, app.ID)
+		switch {
+		case err == nil:
+			out = append(out, linkView{Href: appPath(app.ID) + "/review", Label: msg("task.review").In(lang)})
+		case !apperr.Is(err, apperr.Forbidden):
+			return nil, err
+		}
+	}
+	if writesRecommendations(u) && (app.State == workflow.InReview || app.State == workflow.Recommended) {
+		out = append(out, linkView{Href: appPath(app.ID) + "/recommendation", Label: msg("task.recommendation").In(lang)})
+	}
+	if u.Has(workflow.DecisionMaker) && app.State == workflow.Recommended && app.ApplicantID != u.ID {
+		out = append(out, linkView{Href: appPath(app.ID) + "/decision", Label: msg("task.decision").In(lang)})
+	}
+	return out, nil
+}
+
+// writesRecommendations reports whether u works as a case officer: who
+// is shown the forms for assigning reviewers and for the recommendation
+// (grants decides whether what they send is allowed).
+func writesRecommendations(u model.User) bool {
+	return u.Has(workflow.CaseOfficer) || u.Has(workflow.Admin)
 }
 
 // civilDate shows a stored YYYY-MM-DD as Norwegians write it.
@@ -241,6 +391,14 @@ func eventName(name string, lang i18n.Lang) string {
 		return msg("history.attachment_deleted").In(lang)
 	case model.EventAttachmentRead:
 		return msg("history.attachment_downloaded").In(lang)
+	case store.EventReviewerAssigned:
+		return msg("history.reviewer_assigned").In(lang)
+	case store.EventDeclaration:
+		return msg("history.declaration").In(lang)
+	case store.EventReviewSubmitted:
+		return msg("history.review_submitted").In(lang)
+	case store.EventRecommendation:
+		return msg("history.recommendation_saved").In(lang)
 	}
 	return workflow.Application.EventLabel(workflow.Event(name)).In(lang)
 }

@@ -141,6 +141,7 @@ func (s *site) showForm(w http.ResponseWriter, r *http.Request, cur *model.Appli
 	var current int64
 	if cur != nil {
 		v.Action, v.Cancel = appPath(cur.ID)+"/edit", appPath(cur.ID)
+		v.Attachments = appPath(cur.ID) + "#h-attachments"
 		title = fmt.Sprintf(msg("form.edit_title").In(lang), cur.CaseNumber)
 		current = cur.CallID
 	}

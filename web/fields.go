@@ -11,11 +11,14 @@ import (
 	"nyttig/internal/i18n"
 )
 
-// fieldOrder is the order in which the form shows the fields, by their
+// fieldOrder is the order in which the forms show the fields, by their
 // JSON names (the names apperr field errors use); the error summary lists
 // errors in this order.
 var fieldOrder = []string{"call_id", "title", "summary", "need", "solution", "adoption_plan", "expected_benefits",
-	"budget_lines", "own_contribution_ore", "requested_amount_ore", "unit", "partners", "start_date", "end_date", "comment"}
+	"budget_lines", "own_contribution_ore", "requested_amount_ore", "unit", "partners", "start_date", "end_date",
+	// the other forms' fields, in the order they show them
+	"conflict", "reason", "declaration", "reviewer_ids", "file",
+	"outcome", "amount_ore", "reasons.rules", "reasons.facts", "reasons.considerations", "override_reason", "comment"}
 
 // budgetColumn is one column of the budget table.
 type budgetColumn struct {

@@ -167,6 +167,8 @@ type callOption struct {
 // formView is the data of the application form page.
 type formView struct {
 	Action, Cancel string
+	// Attachments links to where the files of a saved application are added.
+	Attachments    string
 	Form           appForm
 	Calls          []callOption
 	NoCalls        bool

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"nyttig/internal/model"
+	"nyttig/workflow"
 )
 
 func TestEveryTextHasBothLanguages(t *testing.T) {
@@ -42,7 +45,8 @@ func TestEveryKeyUsedIsInTheCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goKey := regexp.MustCompile(`\bmsg\("([^"]+)"\)`)
+	goKey := regexp.MustCompile(`\b(?:msg\(|sprintf\(\w+, )"([^"]+)"[,)]`)
+	flash := regexp.MustCompile(`done=([a-z_]+)`)
 	goFiles, _ := filepath.Glob("*.go")
 	for _, path := range goFiles {
 		if strings.HasSuffix(path, "_test.go") {
@@ -53,6 +57,9 @@ func TestEveryKeyUsedIsInTheCatalog(t *testing.T) {
 			t.Fatal(err)
 		}
 		find(goKey, path, b)
+		for _, m := range flash.FindAllSubmatch(b, -1) {
+			uses["done."+string(m[1])] = path + " (a flash after a redirect)"
+		}
 	}
 	if len(uses) < 50 {
 		t.Fatalf("found only %d keys; the patterns no longer match the code", len(uses))
@@ -66,7 +73,23 @@ func TestEveryKeyUsedIsInTheCatalog(t *testing.T) {
 	for _, e := range commentEvents {
 		uses["done."+string(e)] = "commentEvents (the flash after an event)"
 	}
-	for _, status := range []int{400, 403, 404, 405, 409, 413, 500, 503} {
+	for _, o := range outcomes {
+		uses[o.key] = "outcomes"
+		uses["done."+string(o.event)] = "outcomes (the flash after a decision)"
+	}
+	uses["done."+string(workflow.Recommend)] = "saveRecommendation (the flash after recommending)"
+	for _, name := range reasonNames {
+		uses["field."+name], uses["hint."+name] = "reasonFields", "reasonFields"
+	}
+	for _, keys := range []map[string]string{fileTypes, assignmentStatus, recommendationKeys} {
+		for _, key := range keys {
+			uses[key] = "a table of labels"
+		}
+	}
+	for n := model.MinScore; n <= model.MaxScore; n++ {
+		uses["score."+strconv.Itoa(n)] = "showReview (the score scale)"
+	}
+	for _, status := range []int{400, 403, 404, 405, 409, 413, 415, 422, 500, 503} {
 		uses["error."+strconv.Itoa(status)+".title"] = "renderError"
 	}
 	for key, where := range uses {

@@ -25,6 +25,7 @@ type inboxRow struct {
 }
 
 type inboxView struct {
+	Flash   string
 	States  []stateOption
 	Caption string
 	Rows    []inboxRow
@@ -60,6 +61,9 @@ func (s *site) inbox(w http.ResponseWriter, r *http.Request) error {
 	apps, next := onePage(apps)
 
 	v := inboxView{States: []stateOption{{Value: allStates, Label: msg("inbox.all").In(lang), Selected: chosen == allStates}}}
+	if r.URL.Query().Get("done") == "recused" {
+		v.Flash = msg("done.recused").In(lang)
+	}
 	for _, st := range workflow.Application.States() {
 		v.States = append(v.States, stateOption{Value: string(st.State), Label: st.Label.In(lang), Selected: chosen == string(st.State)})
 	}

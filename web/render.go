@@ -26,7 +26,8 @@ var staticDir embed.FS
 
 // pageNames are the templates under templates/ that are whole pages; each
 // is parsed together with the layout and the shared parts.
-var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error"}
+var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error",
+	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch"}
 
 // pageSet holds every page parsed once per language, so that {{t "key"}}
 // is bound to the language at parse time.
@@ -56,6 +57,7 @@ func templateFuncs(lang i18n.Lang) template.FuncMap {
 		},
 		"add":   func(a, b int) int { return a + b },
 		"field": fieldFor,
+		"group": func(name string, choices []choiceView) radioGroup { return radioGroup{Name: name, Choices: choices} },
 	}
 }
 
@@ -83,9 +85,11 @@ type view struct {
 	User     model.User
 	SignedIn bool
 	Staff    bool
+	Reviewer bool
 	Roles    string
 	Nav      string
 	Back     string
+	Script   string
 	Page     any
 }
 
@@ -94,20 +98,28 @@ type page struct {
 	Status   int
 	Template string
 	Title    string
-	Nav      string // "applications" or "inbox": the menu entry to mark current
-	Data     any
+	Nav      string // "applications", "inbox", "calls" or "reviews": the menu entry to mark current
+	// Back is where the language switch returns to, when not backPath's
+	// guess: a page shown again after a post to an address without a page.
+	Back string
+	// Script is a file under /static/ the page loads, if any.
+	Script string
+	Data   any
 }
 
 // render writes p as the response. The page is rendered into a buffer
 // first, so a template fault becomes an error page, never half a page.
 func (s *site) render(w http.ResponseWriter, r *http.Request, p page) error {
 	lang := httpx.Lang(r)
-	v := view{Lang: lang, SwitchTo: i18n.EN, Title: p.Title, Nav: p.Nav, Back: backPath(r), Page: p.Data}
+	v := view{Lang: lang, SwitchTo: i18n.EN, Title: p.Title, Nav: p.Nav, Back: p.Back, Script: p.Script, Page: p.Data}
+	if v.Back == "" {
+		v.Back = backPath(r)
+	}
 	if lang == i18n.EN {
 		v.SwitchTo = i18n.NB
 	}
 	if u, ok := httpx.User(r.Context()); ok {
-		v.User, v.SignedIn, v.Staff = u, true, u.IsStaff()
+		v.User, v.SignedIn, v.Staff, v.Reviewer = u, true, u.IsStaff(), u.Has(workflow.Reviewer)
 		v.Roles = roleNames(u, lang)
 	}
 	var buf bytes.Buffer
@@ -237,6 +249,12 @@ func osloTime(t time.Time) string {
 		return ""
 	}
 	return t.In(workflow.Oslo).Format("02.01.2006 15:04")
+}
+
+// radioGroup is what the "radios" template needs: the group's name and its choices.
+type radioGroup struct {
+	Name    string
+	Choices []choiceView
 }
 
 // summaryItem is one line of an error summary, linking to its field.

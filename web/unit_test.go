@@ -130,3 +130,38 @@ func TestParseAmount(t *testing.T) {
 		}
 	}
 }
+
+func TestFileSizeAndType(t *testing.T) {
+	for _, tc := range []struct {
+		n      int64
+		nb, en string
+	}{
+		{0, "0 byte", "0 bytes"},
+		{830, "830 byte", "830 bytes"},
+		{1536, "1,5\u00a0kB", "1.5\u00a0kB"},
+		{12 << 10, "12\u00a0kB", "12\u00a0kB"},
+		{5<<20 + 512<<10, "5,5\u00a0MB", "5.5\u00a0MB"},
+		{25 << 20, "25\u00a0MB", "25\u00a0MB"},
+		{3 << 30, "3,0\u00a0GB", "3.0\u00a0GB"},
+	} {
+		if got := fileSize(tc.n, i18n.NB); got != tc.nb {
+			t.Errorf("fileSize(%d, nb) = %q, want %q", tc.n, got, tc.nb)
+		}
+		if got := fileSize(tc.n, i18n.EN); got != tc.en {
+			t.Errorf("fileSize(%d, en) = %q, want %q", tc.n, got, tc.en)
+		}
+	}
+	for in, want := range map[string]string{
+		"application/pdf":         "PDF-dokument",
+		"text/csv; charset=utf-8": "CSV-tabell",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel-regneark",
+		"application/x-unknown": "application/x-unknown",
+	} {
+		if got := fileType(in, i18n.NB); got != want {
+			t.Errorf("fileType(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := decimal(3.75, i18n.NB) + " " + decimal(3.75, i18n.EN); got != "3,75 3.75" {
+		t.Errorf("decimal: %q", got)
+	}
+}

@@ -1,8 +1,12 @@
 // Package web owns Nyttig's server-rendered pages: signing in and out, the
-// choice of language, an applicant's own applications and their form, the
-// detail page with its lifecycle buttons, and the case officers' inbox. The
-// pages are html/template files and one stylesheet, embedded in the binary;
-// every rule is the grants service's, the pages only show and ask.
+// choice of language, an applicant's own applications, their form and their
+// attachments, the detail page with its lifecycle buttons, the case
+// officers' inbox, and review and decision: the reviewers' queue, the
+// declaration of impartiality, the review form, the calls with their
+// ranking, the recommendation, the decision and the batch decision. The
+// pages are html/template files, one stylesheet and one small script for
+// upload progress, embedded in the binary; every rule is the grants
+// service's, the pages only show and ask.
 package web
 
 import (
@@ -56,8 +60,30 @@ func New(d Deps) http.Handler {
 	r.Get("/applications/{id}/edit", s.handle(s.editApplication))
 	r.Post("/applications/{id}/edit", s.handle(s.updateApplication))
 	r.Post("/applications/{id}/events/{event}", s.handle(s.fireEvent))
+	r.Post("/applications/{id}/dismissal", s.handle(s.dismiss))
+
+	r.Post("/applications/{id}/attachments", s.handle(s.uploadAttachment))
+	r.Get("/attachments/{id}", s.handle(s.downloadAttachment))
+	r.Post("/attachments/{id}/delete", s.handle(s.deleteAttachment))
 
 	r.Get("/inbox", s.handle(s.inbox))
+
+	r.Get("/reviews", s.handle(s.reviewQueue))
+	r.Get("/applications/{id}/declaration", s.handle(s.declarationPage))
+	r.Post("/applications/{id}/declaration", s.handle(s.declare))
+	r.Get("/applications/{id}/review", s.handle(s.reviewPage))
+	r.Post("/applications/{id}/review", s.handle(s.saveReview))
+	r.Post("/applications/{id}/reviewers", s.handle(s.assignReviewer))
+
+	r.Get("/calls", s.handle(s.calls))
+	r.Post("/calls/{id}/reviewer-assignments", s.handle(s.autoAssign))
+	r.Get("/calls/{id}/ranking", s.handle(s.ranking))
+	r.Get("/calls/{id}/decisions", s.handle(s.batchPage))
+	r.Post("/calls/{id}/decisions", s.handle(s.decideBatch))
+	r.Get("/applications/{id}/recommendation", s.handle(s.recommendationPage))
+	r.Post("/applications/{id}/recommendation", s.handle(s.saveRecommendation))
+	r.Get("/applications/{id}/decision", s.handle(s.decisionPage))
+	r.Post("/applications/{id}/decision", s.handle(s.decide))
 	return r
 }
 

@@ -1,5 +1,7 @@
 // Package seed owns the data Nyttig can be loaded with: the demo fund, call,
-// users and applications a newcomer explores after `make run`.
+// users and applications a newcomer explores after `make run` — among them
+// a submitted application in review with the demo reviewer assigned, so
+// that the way from review to decision can be walked at once.
 package seed
 
 import (
@@ -69,11 +71,24 @@ func Demo(ctx context.Context, st *store.Store, now time.Time) ([]DemoUser, erro
 		}
 		users[d.Role] = u
 	}
+	// The applicant's leader is the demo unit leader, so that the own-leader
+	// conflict rule has someone to apply to.
+	applicant, leader := users[workflow.Applicant], users[workflow.UnitLeader]
+	if applicant.LeaderID == nil || *applicant.LeaderID != leader.ID {
+		if err := st.SetUserLeader(ctx, applicant.ID, &leader.ID); err != nil {
+			return nil, err
+		}
+		applicant.LeaderID = &leader.ID
+	}
 	call, err := demoCall(ctx, st, fund, now, users[workflow.Admin].ID)
 	if err != nil {
 		return nil, err
 	}
-	if err := demoApplications(ctx, st, call, users[workflow.Applicant], now); err != nil {
+	g := &grants.Service{Store: st, Now: func() time.Time { return now }}
+	if err := demoApplications(ctx, g, call, applicant, now); err != nil {
+		return nil, err
+	}
+	if err := demoReview(ctx, g, applicant, users[workflow.CaseOfficer], users[workflow.Reviewer]); err != nil {
 		return nil, err
 	}
 	return DemoUsers, nil
@@ -99,20 +114,21 @@ func demoCall(ctx context.Context, st *store.Store, fund model.Fund, now time.Ti
 		OpensAt:      now.Add(-24 * time.Hour),
 		ClosesAt:     closes,
 		MaxAmountOre: money.FromKroner(500_000),
+		// One review is enough to recommend, since the demo has one reviewer.
+		ReviewersPerApplication: 1,
 	}, adminID)
 }
 
 // demoApplications gives the applicant one submitted application and one
 // draft, unless they already have applications.
-func demoApplications(ctx context.Context, st *store.Store, call model.Call, applicant model.User, now time.Time) error {
-	mine, err := st.Applications(ctx, model.ApplicationFilter{ApplicantID: applicant.ID, Limit: 1})
+func demoApplications(ctx context.Context, g *grants.Service, call model.Call, applicant model.User, now time.Time) error {
+	mine, err := g.Store.Applications(ctx, model.ApplicationFilter{ApplicantID: applicant.ID, Limit: 1})
 	if err != nil || len(mine) > 0 {
 		return err
 	}
-	g := &grants.Service{Store: st, Now: func() time.Time { return now }}
 	submitted := model.ApplicationFields{
 		CallID:           call.ID,
-		Title:            "Digitalt tilsyn i hjemmetjenesten",
+		Title:            demoReviewTitle,
 		Summary:          "Sensorer og varsling som lar brukere bo trygt hjemme lenger, med færre unødvendige besøk.",
 		Need:             "Hjemmetjenesten bruker mye tid på tilsynsbesøk der alt er i orden.",
 		Solution:         "Utprøving av bevegelsessensorer med varsling til vakttelefon for 30 brukere.",
@@ -141,4 +157,37 @@ func demoApplications(ctx context.Context, st *store.Store, call model.Call, app
 		Summary: "Et utkast: en app som kobler nyankomne elever med frivillige språkvenner.",
 	}, "seed")
 	return err
+}
+
+// demoReviewTitle is the title of the demo application that is put in review.
+const demoReviewTitle = "Digitalt tilsyn i hjemmetjenesten"
+
+// demoReview puts the applicant's submitted demo application in review and
+// assigns the demo reviewer to it, unless that is done or the application
+// has moved on.
+func demoReview(ctx context.Context, g *grants.Service, applicant, officer, reviewer model.User) error {
+	mine, err := g.Store.Applications(ctx, model.ApplicationFilter{ApplicantID: applicant.ID, Limit: 200})
+	if err != nil {
+		return err
+	}
+	for _, a := range mine {
+		if a.Title != demoReviewTitle {
+			continue
+		}
+		if a.State == workflow.Submitted {
+			if a, err = g.Fire(ctx, officer, a.ID, workflow.StartReview, "", "seed"); err != nil {
+				return err
+			}
+		}
+		if a.State != workflow.InReview {
+			continue
+		}
+		if _, assigned, err := g.Store.Assignment(ctx, a.ID, reviewer.ID); err != nil || assigned {
+			return err
+		}
+		if _, err := g.AssignReviewers(ctx, officer, a.ID, []int64{reviewer.ID}, "seed"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -121,6 +121,13 @@ func (s *Store) SetUserPassword(ctx context.Context, userID int64, hash string) 
 	return translate(err)
 }
 
+// SetUserLeader records a user's leader (nil for none), for the
+// own-leader conflict rule.
+func (s *Store) SetUserLeader(ctx context.Context, userID int64, leaderID *int64) error {
+	_, err := s.pool.Exec(ctx, "UPDATE users SET leader_id = $2 WHERE id = $1", userID, leaderID)
+	return translate(err)
+}
+
 // SetUserLanguage records the language a user chose.
 func (s *Store) SetUserLanguage(ctx context.Context, userID int64, lang i18n.Lang) error {
 	_, err := s.pool.Exec(ctx, "UPDATE users SET language = $2 WHERE id = $1", userID, lang)
