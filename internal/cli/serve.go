@@ -38,6 +38,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	g := grants.New(st, blobs)
 	g.Limits = grants.Limits{FileBytes: cfg.MaxFileMiB << 20, ApplicationBytes: cfg.MaxApplicationMiB << 20}
 	go g.SweepOrphansEvery(ctx, 15*time.Minute)
+	go g.RunDeadlinesEvery(ctx, time.Minute)
 	h := server.Handler(server.Deps{Store: st, Blobs: blobs, Grants: g, SecureCookies: cfg.SecureCookies(), BaseURL: cfg.BaseURL})
 	return server.Serve(ctx, cfg.Addr, h, nil)
 }

@@ -39,7 +39,7 @@ func (s *Service) accessTo(ctx context.Context, u model.User, a model.Applicatio
 	if conflicted {
 		return access{conflicted: true}, nil
 	}
-	acc.staff = u.IsStaff()
+	acc.staff = u.IsStaff() || u.Has(workflow.System)
 	if u.Has(workflow.Reviewer) {
 		as, ok, err := s.Store.Assignment(ctx, a.ID, u.ID)
 		if err != nil {

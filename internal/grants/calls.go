@@ -65,8 +65,42 @@ func (s *Service) CreateCall(ctx context.Context, u model.User, c model.Call) (m
 	} else if !ok {
 		fe["fund_id"] = i18n.T("Fondet finnes ikke.", "The fund does not exist.")
 	}
+	checkReviewSettings(c, fe)
 	if len(fe) > 0 {
 		return c, apperr.Fields(fe)
 	}
 	return s.Store.CreateCall(ctx, c, u.ID)
+}
+
+// checkReviewSettings validates a call's review, acceptance and payout
+// settings; zero values take the defaults.
+func checkReviewSettings(c model.Call, fe map[string]i18n.Text) {
+	between := func(field string, v, lo, hi int) {
+		if v != 0 && (v < lo || v > hi) {
+			fe[field] = i18n.Tf("Må være mellom %d og %d.", "Must be between %d and %d.", lo, hi)
+		}
+	}
+	between("reviewers_per_application", c.ReviewersPerApplication, 1, 10)
+	between("disagreement_margin_tenths", c.DisagreementMarginTenths, 1, 40)
+	between("acceptance_days", c.AcceptanceDays, 1, 365)
+	between("report_months", c.ReportMonths, 0, 60)
+	if c.BudgetYear != 0 && (c.BudgetYear < 2000 || c.BudgetYear > 2200) {
+		fe["budget_year"] = i18n.T("Skriv året med fire sifre.", "Write the year with four digits.")
+	}
+	if c.ReviewDeadline != nil && !c.ClosesAt.IsZero() && c.ReviewDeadline.Before(c.ClosesAt) {
+		fe["review_deadline"] = i18n.T("Vurderingsfristen må være etter søknadsfristen.", "The review deadline must be after the application deadline.")
+	}
+	if len(c.PayoutPlan) > 0 {
+		sum := 0
+		for _, t := range c.PayoutPlan {
+			sum += t.SharePercent
+			if t.SharePercent < 1 || (t.Condition != model.OnAcceptance && t.Condition != model.OnFinalReport) {
+				fe["payout_plan"] = i18n.T("Hver del må ha en andel og en betingelse (on_acceptance eller on_final_report).",
+					"Each tranche needs a share and a condition (on_acceptance or on_final_report).")
+			}
+		}
+		if sum != 100 {
+			fe["payout_plan"] = i18n.T("Andelene må til sammen være 100 %.", "The shares must add up to 100 %.")
+		}
+	}
 }

@@ -41,10 +41,11 @@ func New(st *store.Store, blobs *blob.Store) *Service {
 const orphanAge = time.Hour
 
 // Implemented are the events whose effects Nyttig carries out today. The
-// workflow defines the whole lifecycle; the rest (acceptance, appeals,
-// reports) arrive with their features and are refused until then.
+// workflow defines the whole lifecycle; the rest (final reports and
+// completion) arrive with their features and are refused until then.
 var Implemented = []workflow.Event{workflow.Submit, workflow.Return, workflow.Resubmit, workflow.StartReview, workflow.Withdraw,
-	workflow.Recommend, workflow.Approve, workflow.Reject, workflow.Dismiss}
+	workflow.Recommend, workflow.Approve, workflow.Reject, workflow.Dismiss,
+	workflow.Accept, workflow.Decline, workflow.Lapse, workflow.Appeal, workflow.Reverse}
 
 var (
 	msgNoApplication = i18n.T("Fant ikke søknaden.", "Application not found.")
@@ -258,7 +259,7 @@ func (s *Service) FireWith(ctx context.Context, u model.User, id int64, e workfl
 			if err != nil {
 				return store.Decision{}, fireError(err, cur.State, e)
 			}
-			d := store.Decision{To: to, Event: e, Comment: comment, Release: slices.Contains(releasingEvents, e)}
+			d := store.Decision{To: to, Event: e, Comment: comment, Release: slices.Contains(releasingEvents, e), Payouts: pre.payouts}
 			if outcome, ok := decisionEvents[e]; ok {
 				d.Record = &model.Decision{ApplicationID: cur.ID, Outcome: outcome, RequestedOre: cur.RequestedAmountOre,
 					Reasons: pre.reasons, DecidedBy: u.ID, DecidedAt: now}
@@ -268,16 +269,21 @@ func (s *Service) FireWith(ctx context.Context, u model.User, id int64, e workfl
 			}
 			return d, nil
 		})
-	if err == nil {
-		metrics.Transitions.WithLabelValues(string(e)).Inc()
+	if err != nil {
+		return result, err
 	}
-	return result, err
+	metrics.Transitions.WithLabelValues(string(e)).Inc()
+	if _, ok := decisionEvents[e]; ok {
+		s.afterDecision(ctx, id)
+	}
+	return result, nil
 }
 
 // preFacts are the facts gathered before the transaction.
 type preFacts struct {
 	facts   workflow.Facts
 	reasons model.Reasons
+	payouts []model.Payout
 }
 
 // gatherFacts reads what the guards of e need beyond the application row:
@@ -302,6 +308,10 @@ func (s *Service) gatherFacts(ctx context.Context, u model.User, a model.Applica
 		}
 		p.facts.HasRecommendation, p.facts.ReviewsMissing = ok, missing
 		p.facts.Override = ok && rec.OverrideReason != ""
+	case workflow.Accept, workflow.Decline:
+		return p, s.acceptanceFacts(ctx, a, e, &p)
+	case workflow.Appeal:
+		return p, s.appealFacts(ctx, a)
 	case workflow.Approve, workflow.Reject, workflow.Dismiss:
 		rec, _, err := s.Store.Recommendation(ctx, a.ID)
 		if err != nil {

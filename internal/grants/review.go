@@ -109,6 +109,8 @@ func (s *Service) AssignReviewers(ctx context.Context, u model.User, appID int64
 	if len(reviewerIDs) == 0 || len(reviewerIDs) > 20 {
 		return nil, apperr.Fields(map[string]i18n.Text{"reviewer_ids": i18n.T("Velg mellom 1 og 20 fagvurderere.", "Choose between 1 and 20 reviewers.")})
 	}
+	// Every reviewer is checked before any is assigned, so that a refusal
+	// leaves the assignments as they were.
 	for _, id := range reviewerIDs {
 		r, err := s.Store.UserByID(ctx, id)
 		if store.IsNotFound(err) || (err == nil && !r.Has(workflow.Reviewer)) {
@@ -130,6 +132,8 @@ func (s *Service) AssignReviewers(ctx context.Context, u model.User, appID int64
 			return nil, apperr.New(apperr.Conflict, i18n.Tt("%s kan ikke vurdere denne søknaden: %s.",
 				"%s cannot review this application: %s.", i18n.T(r.Name, r.Name), i18n.T(strings.Join(nb, "; "), strings.Join(en, "; "))))
 		}
+	}
+	for _, id := range reviewerIDs {
 		if err := s.Store.AssignReviewer(ctx, appID, id, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()}); err != nil {
 			return nil, err
 		}

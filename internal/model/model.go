@@ -64,6 +64,11 @@ type Call struct {
 	ReviewDeadline           *time.Time `json:"review_deadline"`
 	BlindReview              bool       `json:"blind_review"`
 	DisagreementMarginTenths int        `json:"disagreement_margin_tenths"`
+	// After a grant: days to accept it, months after the project's end
+	// that the final report is due, and the default payout plan.
+	AcceptanceDays int       `json:"acceptance_days"`
+	ReportMonths   int       `json:"report_months"`
+	PayoutPlan     []Tranche `json:"payout_plan"`
 }
 
 // DisagreementMargin is the margin in points on the 1–5 scale.

@@ -187,6 +187,8 @@ type Decision struct {
 	// Release frees whatever the application has committed (a grant
 	// declined or lapsed, an application withdrawn).
 	Release bool
+	// Payouts, when set, is the payout plan an acceptance creates.
+	Payouts []model.Payout
 }
 
 // Transition moves an application in one transaction: it locks the row,
@@ -230,6 +232,9 @@ func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func
 			if err := releaseCommitment(ctx, tx, id, nil); err != nil {
 				return err
 			}
+		}
+		if err := insertPayouts(ctx, tx, id, d.Payouts); err != nil {
+			return err
 		}
 		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))
 		return err

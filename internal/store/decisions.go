@@ -72,6 +72,10 @@ func (s *Store) Decisions(ctx context.Context, appID int64) ([]model.Decision, e
 	if err != nil {
 		return nil, translate(err)
 	}
+	return scanDecisions(rows)
+}
+
+func scanDecisions(rows pgx.Rows) ([]model.Decision, error) {
 	defer rows.Close()
 	out := []model.Decision{}
 	for rows.Next() {

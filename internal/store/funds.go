@@ -59,13 +59,24 @@ func (s *Store) CreateCall(ctx context.Context, c model.Call, createdBy int64) (
 	if c.DisagreementMarginTenths == 0 {
 		c.DisagreementMarginTenths = 15
 	}
+	if c.AcceptanceDays == 0 {
+		c.AcceptanceDays = 30
+	}
+	if c.ReportMonths == 0 {
+		c.ReportMonths = 3
+	}
+	if len(c.PayoutPlan) == 0 {
+		c.PayoutPlan = model.DefaultPayoutPlan
+	}
 	// In a transaction so that an Idempotency-Key claim commits with it.
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO calls (fund_id, title, description, opens_at, closes_at, max_amount_ore, created_by,
-			budget_year, reviewers_per_application, review_deadline, blind_review, disagreement_margin_tenths)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			budget_year, reviewers_per_application, review_deadline, blind_review, disagreement_margin_tenths,
+			acceptance_days, report_months, payout_plan)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			c.FundID, c.Title, c.Description, c.OpensAt, c.ClosesAt, c.MaxAmountOre, by,
-			c.BudgetYear, c.ReviewersPerApplication, c.ReviewDeadline, c.BlindReview, c.DisagreementMarginTenths).Scan(&c.ID)
+			c.BudgetYear, c.ReviewersPerApplication, c.ReviewDeadline, c.BlindReview, c.DisagreementMarginTenths,
+			c.AcceptanceDays, c.ReportMonths, c.PayoutPlan).Scan(&c.ID)
 		if err != nil {
 			return translate(err)
 		}
@@ -75,7 +86,8 @@ func (s *Store) CreateCall(ctx context.Context, c model.Call, createdBy int64) (
 }
 
 const callColumns = `id, fund_id, title, description, opens_at, closes_at, max_amount_ore, budget_year,
-	reviewers_per_application, review_deadline, blind_review, disagreement_margin_tenths`
+	reviewers_per_application, review_deadline, blind_review, disagreement_margin_tenths,
+	acceptance_days, report_months, payout_plan`
 
 // Calls lists calls, newest deadline first.
 func (s *Store) Calls(ctx context.Context) ([]model.Call, error) {
@@ -105,4 +117,14 @@ func (s *Store) CallByID(ctx context.Context, id int64) (model.Call, error) {
 	}
 	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[model.Call])
 	return c, translate(err)
+}
+
+// Fund returns one fund.
+func (s *Store) Fund(ctx context.Context, id int64) (model.Fund, error) {
+	rows, err := s.pool.Query(ctx, "SELECT id, name, municipality FROM funds WHERE id = $1", id)
+	if err != nil {
+		return model.Fund{}, translate(err)
+	}
+	f, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[model.Fund])
+	return f, translate(err)
 }

@@ -1,0 +1,63 @@
+package grants
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"nyttig/internal/apperr"
+	"nyttig/internal/i18n"
+	"nyttig/internal/letter"
+	"nyttig/internal/model"
+	"nyttig/internal/store"
+	"nyttig/workflow"
+)
+
+// letterTemplate returns a fund's letter template: its own, or the defaults.
+func (s *Service) letterTemplate(ctx context.Context, fundID int64) (letter.Template, error) {
+	raw, err := s.Store.LetterTemplate(ctx, fundID)
+	if err != nil || raw == nil {
+		return letter.DefaultTemplate(), err
+	}
+	var t letter.Template
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return letter.Template{}, fmt.Errorf("fund %d's letter template: %w", fundID, err)
+	}
+	return t, nil
+}
+
+// LetterTemplate returns a fund's letter template, for admins to edit.
+func (s *Service) LetterTemplate(ctx context.Context, u model.User, fundID int64) (letter.Template, error) {
+	if !u.Has(workflow.Admin) && !u.Has(workflow.CaseOfficer) {
+		return letter.Template{}, apperr.New(apperr.Forbidden, msgStaffOnly)
+	}
+	if ok, err := s.Store.FundExists(ctx, fundID); err != nil || !ok {
+		if err == nil {
+			err = apperr.New(apperr.NotFound, i18n.T("Fondet finnes ikke.", "The fund does not exist."))
+		}
+		return letter.Template{}, err
+	}
+	return s.letterTemplate(ctx, fundID)
+}
+
+// SetLetterTemplate replaces a fund's letter template; only admins may,
+// and only with a template that validates.
+func (s *Service) SetLetterTemplate(ctx context.Context, u model.User, fundID int64, t letter.Template) (letter.Template, error) {
+	if !u.Has(workflow.Admin) {
+		return t, apperr.New(apperr.Forbidden, i18n.T("Bare administratorer kan endre brevmalene.", "Only administrators can change the letter templates."))
+	}
+	if ok, err := s.Store.FundExists(ctx, fundID); err != nil || !ok {
+		if err == nil {
+			err = apperr.New(apperr.NotFound, i18n.T("Fondet finnes ikke.", "The fund does not exist."))
+		}
+		return t, err
+	}
+	if err := t.Validate(); err != nil {
+		return t, apperr.Fields(map[string]i18n.Text{"template": i18n.T("Malen er ikke gyldig: "+err.Error(), "The template is not valid: "+err.Error())})
+	}
+	raw, err := json.Marshal(t)
+	if err != nil {
+		return t, err
+	}
+	return t, s.Store.SetLetterTemplate(ctx, fundID, raw, store.Change{ActorID: u.ID, Now: s.Now()})
+}
