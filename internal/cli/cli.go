@@ -26,6 +26,7 @@ func commands() []command {
 		{"seed", "load data: --demo for a demo fund, call and users", runSeed},
 		{"user", "manage users: user add --email E --name N --role R", runUser},
 		{"workflow", "print the application lifecycle: workflow mermaid", runWorkflow},
+		{"letter", "letter render --application ID -o FILE: write a decision letter", runLetter},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -142,3 +142,30 @@ func (s *Service) RunDeadlinesEvery(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// Actions lists the events u may fire on a now, as Available does, without
+// those whose deadline has passed: accepting a grant after the acceptance
+// deadline, appealing after the appeal deadline or appealing a full grant.
+func (s *Service) Actions(ctx context.Context, u model.User, a model.Application) ([]workflow.Event, error) {
+	var out []workflow.Event
+	for _, e := range s.Available(u, a) {
+		switch e {
+		case workflow.Accept, workflow.Appeal:
+			var p preFacts
+			var err error
+			if e == workflow.Accept {
+				err = s.acceptanceFacts(ctx, a, e, &p)
+			} else {
+				err = s.appealFacts(ctx, a)
+			}
+			if apperr.Is(err, apperr.Conflict) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -238,6 +239,9 @@ func (s *Service) LetterPreview(ctx context.Context, u model.User, appID int64) 
 		return nil, err
 	} else if ok {
 		d.Outcome, d.AmountOre, d.Reasons = rec.Outcome, rec.AmountOre, rec.Reasons
+		if d.DecidedBy == 0 { // the command line: sign with the recommendation's author
+			d.DecidedBy = rec.AuthorID
+		}
 	} else if ds, err := s.Store.Decisions(ctx, a.ID); err != nil {
 		return nil, err
 	} else if len(ds) > 0 {
@@ -250,4 +254,28 @@ func (s *Service) LetterPreview(ctx context.Context, u model.User, appID int64) 
 		return nil, err
 	}
 	return renderLetter(data, tmpl)
+}
+
+// LetterForOperator returns, for the command line, the latest stored
+// letter of an application, or the draft preview when it has none, and
+// says which it is.
+func (s *Service) LetterForOperator(ctx context.Context, appID int64) ([]byte, string, error) {
+	letters, err := s.Store.Letters(ctx, appID)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(letters) > 0 {
+		obj, err := s.Blobs.Open(ctx, letters[0].ObjectKey)
+		if err != nil {
+			return nil, "", storageDown(err)
+		}
+		defer obj.Close()
+		pdf, err := io.ReadAll(obj)
+		if err != nil {
+			return nil, "", storageDown(err)
+		}
+		return pdf, fmt.Sprintf("letter version %d", letters[0].Version), nil
+	}
+	pdf, err := s.LetterPreview(ctx, SystemUser, appID)
+	return pdf, "draft preview", err
 }

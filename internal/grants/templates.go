@@ -53,7 +53,7 @@ func (s *Service) SetLetterTemplate(ctx context.Context, u model.User, fundID in
 		return t, err
 	}
 	if err := t.Validate(); err != nil {
-		return t, apperr.Fields(map[string]i18n.Text{"template": i18n.T("Malen er ikke gyldig: "+err.Error(), "The template is not valid: "+err.Error())})
+		return t, err // Invalid, with a message per field
 	}
 	raw, err := json.Marshal(t)
 	if err != nil {

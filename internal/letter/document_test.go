@@ -80,7 +80,9 @@ func TestMetadataAndFonts(t *testing.T) {
 				"Author":    "Sandnes kommune, Innovasjonsfondet",
 				"Creator":   "Nyttig",
 				"Encrypted": "no",
-				"Page size": "595.28 x 841.89 pts (A4)",
+				// The moment of decision, 10:30 in Oslo.
+				"CreationDate": "2026-11-24T09:30:00Z",
+				"Page size":    "595.28 x 841.89 pts (A4)",
 			} {
 				if got[field] != want {
 					t.Errorf("pdfinfo %s: %q, want %q", field, got[field], want)

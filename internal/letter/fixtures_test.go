@@ -33,7 +33,7 @@ func renderer(tb testing.TB) *Renderer {
 	return sharedRenderer
 }
 
-// oslo time for fixtures.
+// day is noon on a date in Oslo.
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, oslo) }
 
 // grantData is a typical one-page grant: 75 % on acceptance, 25 % after the

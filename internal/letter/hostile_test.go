@@ -23,11 +23,14 @@ func TestHostileInput(t *testing.T) {
 	d.Reasons.Considerations = strings.Repeat("x", 3000)
 	d.Conditions = []string{"- ikke en ny kule\n- heller ikke denne", strings.Repeat("langtord", 40)}
 	d.SignerTitle = "\x1b]0;title\x07Leder"
+	d.Payouts[1].Condition = "<i>" + strings.Repeat("utbetaling", 30) + "</i>"
 
 	pdf := render(t, d)
 	got := text(t, pdf)
 	all := flat(got)
-	joined := strings.Join(strings.Fields(bodyText(got)), "")
+	// In content order, so a table cell's lines are not interleaved with the
+	// cells beside it.
+	joined := strings.Join(strings.Fields(bodyText(poppler(t, pdf, "pdftotext", "-raw"))), "")
 	for _, want := range []string{
 		"<script>alert(1)</script> & <b>fet</b>",
 		"Áilu Čađđa Ŋŧ[31m",
@@ -41,7 +44,7 @@ func TestHostileInput(t *testing.T) {
 			t.Errorf("missing %q", want)
 		}
 	}
-	for _, want := range []string{"Før:" + longWord + ":etter", strings.Repeat("x", 3000), strings.Repeat("langtord", 40)} {
+	for _, want := range []string{"Før:" + longWord + ":etter", strings.Repeat("x", 3000), strings.Repeat("langtord", 40), "<i>" + strings.Repeat("utbetaling", 30) + "</i>"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("a long word is not all there: %.40q…", want)
 		}

@@ -49,7 +49,7 @@ func pageText(t *testing.T, pdf []byte, page int) string {
 
 // info returns pdfinfo's fields by name.
 func info(t *testing.T, pdf []byte) map[string]string {
-	out := poppler(t, pdf, "pdfinfo")
+	out := poppler(t, pdf, "pdfinfo", "-isodates")
 	fields := map[string]string{}
 	for _, m := range regexp.MustCompile(`(?m)^([A-Za-z ]+):\s*(.*)$`).FindAllStringSubmatch(out, -1) {
 		fields[m[1]] = m[2]

@@ -65,8 +65,8 @@ func (l *layout) newDocument() {
 	pdf.SetCreator("Nyttig", true)
 	pdf.SetProducer("Nyttig (go-pdf/fpdf)", true)
 	pdf.SetLang(languageTag(l.d.Language))
-	pdf.SetCreationDate(l.d.Date.In(oslo))
-	pdf.SetModificationDate(l.d.Date.In(oslo))
+	pdf.SetCreationDate(l.d.Date.UTC()) // fpdf writes no offset, and readers take such a date as UTC
+	pdf.SetModificationDate(l.d.Date.UTC())
 	pdf.SetHeaderFuncMode(l.header, true)
 	pdf.SetFooterFunc(l.footer)
 	l.pdf = pdf
