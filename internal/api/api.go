@@ -75,6 +75,23 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Post("/applications/{id}/attachments", authed(a.uploadAttachment))
 		r.Get("/attachments/{id}", authed(a.downloadAttachment))
 		r.Delete("/attachments/{id}", authed(a.deleteAttachment))
+
+		r.Get("/calls/{id}/rubric", authed(a.getRubric))
+		r.Put("/calls/{id}/rubric", authed(a.putRubric))
+		r.Post("/calls/{id}/reviewer-assignments", authed(a.autoAssign))
+		r.Get("/calls/{id}/ranking", authed(a.ranking))
+		r.Post("/calls/{id}/decisions", authed(a.decideBatch))
+		r.Get("/applications/{id}/reviewers", authed(a.listReviewers))
+		r.Post("/applications/{id}/reviewers", authed(a.assignReviewers))
+		r.Post("/applications/{id}/declarations", authed(a.declare))
+		r.Get("/applications/{id}/reviews", authed(a.listReviews))
+		r.Get("/applications/{id}/reviews/mine", authed(a.getMyReview))
+		r.Put("/applications/{id}/reviews/mine", authed(a.putMyReview))
+		r.Post("/applications/{id}/reviews/mine/submit", authed(a.submitMyReview))
+		r.Get("/applications/{id}/recommendation", authed(a.getRecommendation))
+		r.Put("/applications/{id}/recommendation", authed(a.putRecommendation))
+		r.Get("/me/review-queue", authed(a.reviewQueue))
+		r.Get("/funds/{id}/ledger", authed(a.ledger))
 	})
 	return r
 }

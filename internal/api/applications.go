@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"nyttig/internal/apperr"
+	"nyttig/internal/grants"
 	"nyttig/internal/httpx"
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
@@ -140,23 +141,18 @@ func (a *api) history(w http.ResponseWriter, r *http.Request, u model.User) erro
 	return nil
 }
 
-// eventBody is the optional body of a lifecycle event.
-type eventBody struct {
-	Comment string `json:"comment"`
-}
-
 func (a *api) fireEvent(w http.ResponseWriter, r *http.Request, u model.User) error {
 	id, err := httpx.IDParam(chi.URLParam(r, "id"))
 	if err != nil {
 		return err
 	}
-	var body eventBody
+	var body grants.EventInput
 	if r.ContentLength != 0 {
 		if err := httpx.DecodeJSON(w, r, &body); err != nil {
 			return err
 		}
 	}
-	app, err := a.grants.Fire(r.Context(), u, id, workflow.Event(chi.URLParam(r, "event")), body.Comment, httpx.RequestID(r.Context()))
+	app, err := a.grants.FireWith(r.Context(), u, id, workflow.Event(chi.URLParam(r, "event")), body, httpx.RequestID(r.Context()))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"nyttig/internal/auth"
 	"nyttig/internal/httpx"
 	"nyttig/internal/model"
+	"nyttig/internal/money"
 	"nyttig/workflow"
 )
 
@@ -99,6 +100,69 @@ func TestAuthorization(t *testing.T) {
 	adminOrOfficer := map[string]int{string(workflow.Admin): http.StatusCreated, string(workflow.CaseOfficer): http.StatusCreated}
 	applicants := map[string]int{asOwner: http.StatusCreated, string(workflow.Applicant): http.StatusCreated}
 
+	// Review and decision fixtures, made through the service. The reviewer
+	// principal is assigned where a row says so; the decision maker
+	// principal declares where a row says so.
+	ctx := context.Background()
+	officer, reviewer, decider := users[string(workflow.CaseOfficer)], users[string(workflow.Reviewer)], users[string(workflow.DecisionMaker)]
+	spare := e.person(t, "Fri Fagvurderer", "Enhet fri", workflow.Reviewer)
+	e.setFrame(t, money.FromKroner(100_000_000))
+	requested := completeFields(e.call.ID).RequestedAmountOre
+	inReview := func(t *testing.T) model.Application { return e.inReview(t, own, officer, completeFields(e.call.ID)) }
+	// assigned is in review with the reviewer principal assigned, and
+	// declared free of conflict when declared.
+	assigned := func(t *testing.T, declared bool) model.Application {
+		a := inReview(t)
+		if _, err := e.grants.AssignReviewers(ctx, officer.User, a.ID, []int64{reviewer.ID}, "setup"); err != nil {
+			t.Fatal(err)
+		}
+		if declared {
+			e.declareFree(t, reviewer, a.ID)
+		}
+		return a
+	}
+	// drafted has the reviewer's draft review, scoring every criterion when complete.
+	drafted := func(t *testing.T, complete bool) model.Application {
+		a := assigned(t, true)
+		rubric, err := e.grants.Rubric(ctx, e.call.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := model.Review{Scores: scoresAll(rubric, 3)[:1]}
+		if complete {
+			r = model.Review{Recommendation: model.RecommendYes, Scores: scoresAll(rubric, 3)}
+		}
+		if _, err := e.grants.SaveReview(ctx, reviewer.User, a.ID, r, "setup"); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	withRecommendation := func(t *testing.T) model.Application {
+		a := inReview(t)
+		rec := model.Recommendation{Outcome: model.OutcomeApprove, AmountOre: requested, Reasons: testReasons, OverrideReason: "Hastesak"}
+		if _, err := e.grants.SaveRecommendation(ctx, officer.User, a.ID, rec, "setup"); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	recommended := func(t *testing.T) model.Application {
+		return e.recommend(t, officer, inReview(t).ID, model.OutcomeApprove, requested)
+	}
+	decidable := func(t *testing.T) model.Application {
+		a := recommended(t)
+		e.declareFree(t, decider, a.ID)
+		return a
+	}
+	freshCall := func(t *testing.T) model.Call { return e.newCall(t, e.call.OpensAt, e.call.ClosesAt) }
+	appPath := func(a model.Application, rest string) string { return fmt.Sprintf("/applications/%d%s", a.ID, rest) }
+	callPath := func(id int64, rest string) string { return fmt.Sprintf("/calls/%d%s", id, rest) }
+	officers := func(status int) map[string]int {
+		return map[string]int{string(workflow.CaseOfficer): status, string(workflow.Admin): status}
+	}
+	only := func(role workflow.Role, status int) map[string]int { return map[string]int{string(role): status} }
+	rubricBody := map[string]any{"criteria": []map[string]any{{"name_nb": "Nytte", "name_en": "Benefit", "weight": 1}}}
+	decision := map[string]any{"amount_ore": requested / 2, "reasons": testReasons}
+
 	rows := []authzRow{
 		{"GET /openapi.json", "", func(*testing.T) req { return req{method: "GET", path: "/openapi.json"} },
 			statuses(http.StatusOK, map[string]int{asNobody: http.StatusOK})},
@@ -152,6 +216,105 @@ func TestAuthorization(t *testing.T) {
 		{"DELETE /attachments/{id}", "from a submitted application", func(t *testing.T) req {
 			return req{method: "DELETE", path: attachmentPath(attachedThenSubmitted(t).ID)}
 		}, onApplication(http.StatusConflict, http.StatusForbidden)},
+
+		// What an assigned reviewer sees of the application.
+		{"GET /applications/{id}", "as its declared reviewer", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(assigned(t, true), "")}
+		}, onApplication(http.StatusOK, http.StatusOK, only(workflow.Reviewer, http.StatusOK))},
+		{"GET /applications/{id}", "as its reviewer before declaring", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(assigned(t, false), "")}
+		}, onApplication(http.StatusOK, http.StatusOK, only(workflow.Reviewer, http.StatusForbidden))},
+		{"GET /applications/{id}/history", "as its declared reviewer", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(assigned(t, true), "/history")}
+		}, onApplication(http.StatusOK, http.StatusOK, only(workflow.Reviewer, http.StatusOK))},
+		{"GET /applications/{id}/attachments", "as its declared reviewer", func(t *testing.T) req {
+			return req{method: "GET", path: attachmentsPath(assigned(t, true).ID)}
+		}, onApplication(http.StatusOK, http.StatusOK, only(workflow.Reviewer, http.StatusOK))},
+
+		// Rubrics, reviewers and conflicts of interest.
+		{"GET /calls/{id}/rubric", "", func(*testing.T) req {
+			return req{method: "GET", path: callPath(e.call.ID, "/rubric")}
+		}, statuses(http.StatusOK, nil)},
+		{"PUT /calls/{id}/rubric", "", func(t *testing.T) req {
+			return req{method: "PUT", path: callPath(freshCall(t).ID, "/rubric"), body: rubricBody}
+		}, statuses(http.StatusForbidden, officers(http.StatusOK))},
+		{"POST /calls/{id}/reviewer-assignments", "", func(t *testing.T) req {
+			return req{method: "POST", path: callPath(freshCall(t).ID, "/reviewer-assignments")}
+		}, statuses(http.StatusForbidden, officers(http.StatusOK))},
+		{"GET /applications/{id}/reviewers", "as its declared reviewer", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(assigned(t, true), "/reviewers")}
+		}, onApplication(http.StatusForbidden, http.StatusOK, only(workflow.Reviewer, http.StatusForbidden))},
+		{"GET /applications/{id}/reviewers", "not assigned", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(inReview(t), "/reviewers")}
+		}, onApplication(http.StatusForbidden, http.StatusOK)},
+		{"POST /applications/{id}/reviewers", "", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(inReview(t), "/reviewers"), body: map[string]any{"reviewer_ids": []int64{spare.ID}}}
+		}, statuses(http.StatusForbidden, officers(http.StatusOK))},
+		{"POST /applications/{id}/declarations", "as its reviewer", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(assigned(t, false), "/declarations"), body: map[string]any{"conflict": false}}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden,
+			map[string]int{string(workflow.Reviewer): http.StatusCreated, string(workflow.DecisionMaker): http.StatusCreated})},
+		{"POST /applications/{id}/declarations", "not assigned", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(inReview(t), "/declarations"), body: map[string]any{"conflict": false}}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.DecisionMaker, http.StatusCreated))},
+
+		// Reviews.
+		{"GET /applications/{id}/reviews", "as its declared reviewer", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(assigned(t, true), "/reviews")}
+		}, onApplication(http.StatusForbidden, http.StatusOK, only(workflow.Reviewer, http.StatusOK))},
+		{"GET /applications/{id}/reviews/mine", "with a draft", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(drafted(t, false), "/reviews/mine")}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.Reviewer, http.StatusOK))},
+		{"PUT /applications/{id}/reviews/mine", "as its declared reviewer", func(t *testing.T) req {
+			return req{method: "PUT", path: appPath(assigned(t, true), "/reviews/mine"), body: map[string]any{"comment": "Utkast"}}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.Reviewer, http.StatusOK))},
+		{"PUT /applications/{id}/reviews/mine", "as its reviewer before declaring", func(t *testing.T) req {
+			return req{method: "PUT", path: appPath(assigned(t, false), "/reviews/mine"), body: map[string]any{"comment": "Utkast"}}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.Reviewer, http.StatusForbidden))},
+		{"POST /applications/{id}/reviews/mine/submit", "a complete draft", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(drafted(t, true), "/reviews/mine/submit")}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.Reviewer, http.StatusOK))},
+		{"GET /me/review-queue", "", func(*testing.T) req {
+			return req{method: "GET", path: "/me/review-queue"}
+		}, statuses(http.StatusForbidden, only(workflow.Reviewer, http.StatusOK))},
+
+		// Recommendations, ranking, decisions and the budget.
+		{"GET /applications/{id}/recommendation", "", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(withRecommendation(t), "/recommendation")}
+		}, onApplication(http.StatusForbidden, http.StatusOK)},
+		{"PUT /applications/{id}/recommendation", "", func(t *testing.T) req {
+			return req{method: "PUT", path: appPath(inReview(t), "/recommendation"),
+				body: map[string]any{"outcome": "reject", "reasons": testReasons}}
+		}, statuses(http.StatusForbidden, officers(http.StatusOK))},
+		{"POST /applications/{id}/events/{event}", "recommend", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(withRecommendation(t), "/events/recommend")}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.CaseOfficer, http.StatusOK))},
+		{"POST /applications/{id}/events/{event}", "approve part of the amount", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(decidable(t), "/events/approve"), body: decision}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.DecisionMaker, http.StatusOK))},
+		{"POST /applications/{id}/events/{event}", "approve without a declaration", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(recommended(t), "/events/approve"), body: decision}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.DecisionMaker, http.StatusUnprocessableEntity))},
+		{"POST /applications/{id}/events/{event}", "reject", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(decidable(t), "/events/reject")}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.DecisionMaker, http.StatusOK))},
+		{"POST /applications/{id}/events/{event}", "dismiss a recommended application", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(decidable(t), "/events/dismiss")}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.DecisionMaker, http.StatusOK))},
+		{"POST /applications/{id}/events/{event}", "dismiss an application in review", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(inReview(t), "/events/dismiss"), body: map[string]any{"reasons": testReasons}}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.CaseOfficer, http.StatusOK))},
+		{"GET /calls/{id}/ranking", "", func(*testing.T) req {
+			return req{method: "GET", path: callPath(e.call.ID, "/ranking")}
+		}, statuses(http.StatusForbidden, map[string]int{string(workflow.CaseOfficer): http.StatusOK,
+			string(workflow.DecisionMaker): http.StatusOK, string(workflow.Admin): http.StatusOK})},
+		{"POST /calls/{id}/decisions", "", func(t *testing.T) req {
+			return req{method: "POST", path: callPath(freshCall(t).ID, "/decisions"), body: map[string]any{"declare_no_conflict": true}}
+		}, statuses(http.StatusForbidden, only(workflow.DecisionMaker, http.StatusOK))},
+		{"GET /funds/{id}/ledger", "", func(*testing.T) req {
+			return req{method: "GET", path: fmt.Sprintf("/funds/%d/ledger?year=%d", e.fund.ID, e.call.BudgetYear)}
+		}, statuses(http.StatusForbidden, map[string]int{string(workflow.CaseOfficer): http.StatusOK, string(workflow.DecisionMaker): http.StatusOK,
+			string(workflow.Admin): http.StatusOK, string(workflow.FinanceAttestant): http.StatusOK, string(workflow.FinanceAuthoriser): http.StatusOK})},
 	}
 
 	routes := apiRoutes(t)

@@ -76,18 +76,30 @@ type user struct {
 	token string
 }
 
+// user is a new person holding roles, in a unit of their first role's name,
+// so that no automatic conflict of interest ties people of different roles.
 func (e *env) user(t testing.TB, roles ...workflow.Role) user {
 	t.Helper()
-	ctx := context.Background()
-	u, err := e.store.CreateUser(ctx, store.NewUser{
-		Email: testenv.Unique(fmt.Sprintf("%s@example.no", roleName(roles))), Name: "Test " + roleName(roles),
-		Unit: "Digitalisering", Roles: roles,
+	return e.person(t, "Test "+roleName(roles), "Enhet "+roleName(roles), roles...)
+}
+
+// person is a new user with a name and unit of the test's choosing.
+func (e *env) person(t testing.TB, name, unit string, roles ...workflow.Role) user {
+	t.Helper()
+	u, err := e.store.CreateUser(context.Background(), store.NewUser{
+		Email: testenv.Unique(fmt.Sprintf("%s@example.no", roleName(roles))), Name: name, Unit: unit, Roles: roles,
 	})
 	if err != nil {
 		t.Fatalf("create user: %v", err)
 	}
+	return e.withToken(t, u)
+}
+
+// withToken gives an existing user a new API token.
+func (e *env) withToken(t testing.TB, u model.User) user {
+	t.Helper()
 	token := auth.NewToken()
-	if err := e.store.AddToken(ctx, u.ID, token); err != nil {
+	if err := e.store.AddToken(context.Background(), u.ID, token); err != nil {
 		t.Fatalf("add token: %v", err)
 	}
 	return user{User: u, token: token}
@@ -120,12 +132,14 @@ type req struct {
 	header map[string]string
 }
 
+// do sends q and checks the response against the OpenAPI document.
 func (e *env) do(t testing.TB, q req) response {
 	t.Helper()
 	res, err := e.send(q)
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkDocumented(t, q, res)
 	return res
 }
 

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -283,7 +282,7 @@ func (a *api) ledger(w http.ResponseWriter, r *http.Request, u model.User) error
 	if err != nil {
 		return err
 	}
-	year := time.Now().In(workflow.Oslo).Year()
+	year := a.grants.Now().In(workflow.Oslo).Year()
 	if v := r.URL.Query().Get("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 2000 || y > 2200 {
