@@ -34,7 +34,12 @@ func signedIn(r *http.Request) (model.User, error) {
 
 // parseForm reads a url-encoded form post of at most maxFormBody bytes.
 func parseForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	return parseFormUpTo(w, r, maxFormBody)
+}
+
+// parseFormUpTo reads a url-encoded form post of at most limit bytes.
+func parseFormUpTo(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {

@@ -217,7 +217,7 @@ func TestBrowserReviewToDecision(t *testing.T) {
 	b.checkA11y("decision form (en)")
 	b.click("decide", `form.form button[type=submit]`)
 	b.wantText(".flash", "The application is approved.")
-	b.wantText(".state", "Approved")
+	b.wantText(".state", "Partly approved") // 200 000 of the 250 000 applied for
 	b.checkA11y("approved application (en)")
 	b.open("/calls/" + callID + "/decisions")
 	b.wantText("main", "No application of this call is waiting for a decision.", "kr 300\u00a0000")

@@ -22,11 +22,14 @@ type callRow struct {
 type callsView struct {
 	Rows                 []callRow
 	CanAssign, CanDecide bool
-	Flash                string
+	// Templates link an administrator to each fund's letter template.
+	Templates []linkView
+	Flash     string
 }
 
 // calls lists every call for staff, with the way to each call's ranking,
-// automatic assignment of reviewers, and batch decision.
+// automatic assignment of reviewers, and batch decision; administrators
+// also find the funds' letter templates here.
 func (s *site) calls(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
@@ -50,6 +53,15 @@ func (s *site) calls(w http.ResponseWriter, r *http.Request) error {
 		v.Rows = append(v.Rows, callRow{Title: c.Title, Opens: osloTime(c.OpensAt), Closes: osloTime(c.ClosesAt),
 			Year: strconv.Itoa(c.BudgetYear), RankingHref: p + "/ranking", DecisionsHref: p + "/decisions",
 			AssignAction: p + "/reviewer-assignments"})
+	}
+	if u.Has(workflow.Admin) {
+		funds, err := s.Store.Funds(r.Context())
+		if err != nil {
+			return err
+		}
+		for _, f := range funds {
+			v.Templates = append(v.Templates, linkView{Href: fundTemplatePath(f.ID), Label: sprintf(lang, "calls.template_link", f.Name)})
+		}
 	}
 	return s.render(w, r, page{Template: "calls", Title: msg("calls.title").In(lang), Nav: "calls", Data: v})
 }

@@ -244,7 +244,7 @@ type recommendationSummary struct {
 }
 
 // deciderApplication opens the application of the path for the decision
-// form: a decision maker's, while the case is recommended.
+// form: a decision maker's, while the case is recommended or appealed.
 func (s *site) deciderApplication(r *http.Request) (model.User, model.Application, error) {
 	u, app, err := s.pathApplication(r)
 	switch {
@@ -252,10 +252,16 @@ func (s *site) deciderApplication(r *http.Request) (model.User, model.Applicatio
 		return u, app, err
 	case !u.Has(workflow.DecisionMaker):
 		return u, app, apperr.New(apperr.Forbidden, msg("error.decider_only"))
-	case app.State != workflow.Recommended:
+	case !awaitsDecision(app.State):
 		return u, app, apperr.New(apperr.Conflict, msg("error.not_recommended"))
 	}
 	return u, app, nil
+}
+
+// awaitsDecision reports whether an application in state st is for the
+// decision maker: recommended, or appealed (a new decision on the appeal).
+func awaitsDecision(st workflow.State) bool {
+	return st == workflow.Recommended || st == workflow.Appealed
 }
 
 func (s *site) decisionPage(w http.ResponseWriter, r *http.Request) error {

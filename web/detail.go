@@ -35,6 +35,14 @@ type actionView struct {
 	CommentID, CommentLabel string
 	Required, Danger        bool
 	Comment, Error, ErrorID string
+	// Hint is said about the event before its form, such as its deadline.
+	Hint, HintID string
+}
+
+// acceptView is the form that accepts a grant: the applicant confirms
+// the letter's conditions.
+type acceptView struct {
+	Action, Label, Deadline, Error string
 }
 
 type detailView struct {
@@ -53,13 +61,17 @@ type detailView struct {
 	History                    []historyRow
 	Tasks                      []linkView
 	Actions                    []actionView
-	Dismiss                    []reasonField
-	DismissOpen                bool
-	Panel                      *reviewPanel
-	Attachments                attachmentsView
-	CanEdit                    bool
-	Flash, Message             string
-	Summary                    []summaryItem
+	Accept                     *acceptView
+	// AppealCase tells the case officer of an appeal what can happen next.
+	AppealCase     *linkView
+	Letters        *lettersView
+	Dismiss        []reasonField
+	DismissOpen    bool
+	Panel          *reviewPanel
+	Attachments    attachmentsView
+	CanEdit        bool
+	Flash, Message string
+	Summary        []summaryItem
 }
 
 // linkView is a link to a page of its own: a task waiting for the person.
@@ -71,6 +83,7 @@ const (
 	formDelete  = "delete"
 	formDismiss = "dismissal"
 	formAssign  = "assign"
+	formAccept  = string(workflow.Accept)
 )
 
 // refusal is a post from the detail page that was refused: the page is
@@ -107,6 +120,15 @@ func (s *site) fireEvent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	e := workflow.Event(chi.URLParam(r, "event"))
+	if e == workflow.Accept && r.PostFormValue("confirm") != "yes" {
+		refused, err := s.unconfirmedAcceptance(r, u, id)
+		if err != nil {
+			return err
+		}
+		if refused != nil {
+			return s.showDetail(w, r, u, id, refused)
+		}
+	}
 	if _, err := s.Grants.Fire(r.Context(), u, id, e, r.PostFormValue("comment"), httpx.RequestID(r.Context())); err != nil {
 		if !shownOnPage(err) {
 			return err
@@ -115,6 +137,21 @@ func (s *site) fireEvent(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, appPath(id)+"?done="+string(e), http.StatusSeeOther)
 	return nil
+}
+
+// unconfirmedAcceptance is the refusal of an acceptance posted without
+// confirming the letter's conditions, when u could accept; otherwise nil,
+// and grants gives its own answer.
+func (s *site) unconfirmedAcceptance(r *http.Request, u model.User, id int64) (*refusal, error) {
+	app, err := s.Grants.Application(r.Context(), u, id)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(s.Grants.Available(u, app), workflow.Accept) {
+		return nil, nil
+	}
+	return &refusal{form: formAccept, input: r.PostForm,
+		err: apperr.Fields(map[string]i18n.Text{"confirm": msg("accept.confirm_required")})}, nil
 }
 
 // dismiss dismisses an application (avvisning) with the three parts of
@@ -230,6 +267,20 @@ func (v *detailView) showRefusal(f *refusal, lang i18n.Lang) {
 			v.Summary = []summaryItem{{Href: "#f-reviewer", Text: v.Panel.AssignError}}
 		}
 		return
+	case formAccept:
+		if v.Accept != nil {
+			v.Accept.Error = e.Message.In(lang)
+			if text, ok := e.Fields["confirm"]; ok {
+				v.Accept.Error = text.In(lang)
+			}
+		}
+		v.Summary = summarize(e.Fields, lang, func(name string) string {
+			if name == "confirm" {
+				return "#f-accept-confirm"
+			}
+			return ""
+		})
+		return
 	case formDismiss:
 		errs := translateFields(e.Fields, lang)
 		v.Dismiss, v.DismissOpen = reasonFields("dismiss", reasonsFromPost(f.input), errs, lang), true
@@ -308,11 +359,35 @@ func (s *site) detailView(ctx context.Context, u model.User, app model.Applicati
 	for _, h := range history {
 		v.History = append(v.History, historyView(h, lang))
 	}
-	available := s.Grants.Available(u, app)
+	var latest model.Decision
+	var decided bool
+	if v.Letters, latest, decided, err = s.lettersSection(ctx, u, app, call, lang); err != nil {
+		return v, err
+	}
+	if decided && app.State == workflow.Approved && latest.Partial() {
+		v.State = workflow.PartialApprovalLabel.In(lang)
+	}
+	available, err := s.Grants.Actions(ctx, u, app)
+	if err != nil {
+		return v, err
+	}
 	for _, e := range available {
-		if slices.Contains(commentEvents, e) {
-			v.Actions = append(v.Actions, actionFor(app.ID, e, lang))
+		switch {
+		case e == workflow.Accept:
+			v.Accept = &acceptView{Action: eventPath(app.ID, e), Label: workflow.Application.EventLabel(e).In(lang)}
+			if v.Letters != nil && v.Letters.AcceptBy != "" {
+				v.Accept.Deadline = sprintf(lang, "accept.deadline", v.Letters.AcceptBy)
+			}
+		case slices.Contains(commentEvents, e):
+			a := actionFor(app.ID, e, lang)
+			if e == workflow.Appeal && v.Letters != nil && v.Letters.AppealBy != "" {
+				a.Hint, a.HintID = sprintf(lang, "appeal.deadline", v.Letters.AppealBy), "h-comment-"+string(e)
+			}
+			v.Actions = append(v.Actions, a)
 		}
+	}
+	if app.State == workflow.Appealed && slices.Contains(available, workflow.Reverse) {
+		v.AppealCase = &linkView{Href: appPath(app.ID) + "/decision", Label: msg("appeal.case_note").In(lang)}
 	}
 	// A case officer dismisses with reasons in three parts; a decision
 	// maker dismisses on the decision page.
@@ -345,7 +420,7 @@ func (s *site) tasks(ctx context.Context, u model.User, app model.Application, l
 	if writesRecommendations(u) && (app.State == workflow.InReview || app.State == workflow.Recommended) {
 		out = append(out, linkView{Href: appPath(app.ID) + "/recommendation", Label: msg("task.recommendation").In(lang)})
 	}
-	if u.Has(workflow.DecisionMaker) && app.State == workflow.Recommended && app.ApplicantID != u.ID {
+	if u.Has(workflow.DecisionMaker) && awaitsDecision(app.State) && app.ApplicantID != u.ID {
 		out = append(out, linkView{Href: appPath(app.ID) + "/decision", Label: msg("task.decision").In(lang)})
 	}
 	return out, nil
@@ -371,6 +446,9 @@ func historyView(h model.HistoryEntry, lang i18n.Lang) historyRow {
 		To: workflow.Application.StateLabel(workflow.State(h.To)).In(lang)}
 	if row.Actor == "" {
 		row.Actor = msg("history.system").In(lang)
+	}
+	if h.Event == store.EventLetterCreated && h.Comment != "" { // the letter's checksum
+		row.Comment = "SHA-256: " + h.Comment
 	}
 	if h.From != "" && h.From != h.To {
 		row.From = workflow.Application.StateLabel(workflow.State(h.From)).In(lang)
@@ -399,6 +477,8 @@ func eventName(name string, lang i18n.Lang) string {
 		return msg("history.review_submitted").In(lang)
 	case store.EventRecommendation:
 		return msg("history.recommendation_saved").In(lang)
+	case store.EventLetterCreated:
+		return msg("history.letter_created").In(lang)
 	}
 	return workflow.Application.EventLabel(workflow.Event(name)).In(lang)
 }
@@ -406,12 +486,18 @@ func eventName(name string, lang i18n.Lang) string {
 func actionFor(id int64, e workflow.Event, lang i18n.Lang) actionView {
 	a := actionView{Action: eventPath(id, e), Label: workflow.Application.EventLabel(e).In(lang),
 		CommentID: commentID(e), ErrorID: "e-comment-" + string(e), Required: commentRequired(e),
-		Danger: e == workflow.Withdraw}
+		Danger: e == workflow.Withdraw || e == workflow.Decline}
 	switch {
 	case e == workflow.Return:
 		a.CommentLabel = msg("comment.return").In(lang)
 	case e == workflow.Withdraw:
 		a.CommentLabel = msg("comment.withdraw").In(lang)
+	case e == workflow.Decline:
+		a.CommentLabel = msg("comment.decline").In(lang)
+	case e == workflow.Appeal:
+		a.CommentLabel, a.Label = msg("comment.appeal").In(lang), msg("appeal.submit").In(lang)
+	case e == workflow.Reverse:
+		a.CommentLabel, a.Label = msg("comment.reverse").In(lang), msg("reverse.submit").In(lang)
 	case a.Required:
 		a.CommentLabel = msg("comment.required").In(lang)
 	default:
@@ -424,7 +510,8 @@ func actionFor(id int64, e workflow.Event, lang i18n.Lang) actionView {
 // which is all the detail page asks for. A recommendation or a decision
 // needs more (an amount, reasons, a declaration of impartiality) and gets a
 // form of its own.
-var commentEvents = []workflow.Event{workflow.Submit, workflow.Resubmit, workflow.Return, workflow.StartReview, workflow.Withdraw}
+var commentEvents = []workflow.Event{workflow.Submit, workflow.Resubmit, workflow.Return, workflow.StartReview, workflow.Withdraw,
+	workflow.Decline, workflow.Appeal, workflow.Reverse}
 
 // commentRequired reports whether event e needs a comment. It asks the
 // workflow's own guards rather than keeping a second list: each event is

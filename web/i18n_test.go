@@ -78,10 +78,15 @@ func TestEveryKeyUsedIsInTheCatalog(t *testing.T) {
 		uses["done."+string(o.event)] = "outcomes (the flash after a decision)"
 	}
 	uses["done."+string(workflow.Recommend)] = "saveRecommendation (the flash after recommending)"
+	uses["done."+string(workflow.Accept)] = "fireEvent (the flash after accepting)"
+	uses[templateLabelKey("appeal_address")] = "templateInputFor"
+	for _, f := range templateTexts {
+		uses[templateLabelKey(f.key)] = "templateInputFor (a text of letter.Texts)"
+	}
 	for _, name := range reasonNames {
 		uses["field."+name], uses["hint."+name] = "reasonFields", "reasonFields"
 	}
-	for _, keys := range []map[string]string{fileTypes, assignmentStatus, recommendationKeys} {
+	for _, keys := range []map[string]string{fileTypes, assignmentStatus, recommendationKeys, payoutConditions, payoutStates} {
 		for _, key := range keys {
 			uses[key] = "a table of labels"
 		}

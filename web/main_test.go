@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,7 +35,19 @@ type env struct {
 	grants *grants.Service
 	srv    *httptest.Server
 	call   model.Call
+	// clock is the grants service's clock, which a test moves on to let
+	// a deadline pass.
+	clock *testClock
 }
+
+// testClock is the real time moved on by an offset. The offset is atomic:
+// the server's goroutines read the clock while a test moves it.
+type testClock struct{ offset atomic.Int64 }
+
+func (c *testClock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// advance moves the clock on by d.
+func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -45,7 +58,8 @@ func newEnv(t *testing.T) *env {
 func newEnvWith(t *testing.T, d server.Deps) *env {
 	t.Helper()
 	st := testenv.Store(t)
-	e := &env{st: st, grants: grants.New(st, testenv.Blobs(t))}
+	e := &env{st: st, grants: grants.New(st, testenv.Blobs(t)), clock: &testClock{}}
+	e.grants.Now = e.clock.now
 	d.Store, d.Blobs, d.Grants = st, testenv.Blobs(t), e.grants
 	e.srv = newServer(t, server.Handler(d))
 	ctx := context.Background()

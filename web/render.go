@@ -27,7 +27,7 @@ var staticDir embed.FS
 // pageNames are the templates under templates/ that are whole pages; each
 // is parsed together with the layout and the shared parts.
 var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error",
-	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch"}
+	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch", "lettertemplate"}
 
 // pageSet holds every page parsed once per language, so that {{t "key"}}
 // is bound to the language at parse time.

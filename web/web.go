@@ -3,10 +3,12 @@
 // attachments, the detail page with its lifecycle buttons, the case
 // officers' inbox, and review and decision: the reviewers' queue, the
 // declaration of impartiality, the review form, the calls with their
-// ranking, the recommendation, the decision and the batch decision. The
-// pages are html/template files, one stylesheet and one small script for
-// upload progress, embedded in the binary; every rule is the grants
-// service's, the pages only show and ask.
+// ranking, the recommendation, the decision and the batch decision; the
+// decision letters, the acceptance of a grant and appeals; and the
+// administrators' letter templates. The pages are html/template files,
+// one stylesheet and one small script for upload progress, embedded in
+// the binary; every rule is the grants service's, the pages only show and
+// ask.
 package web
 
 import (
@@ -84,6 +86,11 @@ func New(d Deps) http.Handler {
 	r.Post("/applications/{id}/recommendation", s.handle(s.saveRecommendation))
 	r.Get("/applications/{id}/decision", s.handle(s.decisionPage))
 	r.Post("/applications/{id}/decision", s.handle(s.decide))
+
+	r.Get("/letters/{id}", s.handle(s.downloadLetter))
+	r.Get("/applications/{id}/letter-preview", s.handle(s.letterPreview))
+	r.Get("/funds/{id}/letter-template", s.handle(s.letterTemplatePage))
+	r.Post("/funds/{id}/letter-template", s.handle(s.saveLetterTemplate))
 	return r
 }
 
