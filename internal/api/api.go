@@ -92,6 +92,12 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Put("/applications/{id}/recommendation", authed(a.putRecommendation))
 		r.Get("/me/review-queue", authed(a.reviewQueue))
 		r.Get("/funds/{id}/ledger", authed(a.ledger))
+
+		r.Get("/applications/{id}/letters", authed(a.listLetters))
+		r.Get("/applications/{id}/letter-preview", authed(a.letterPreview))
+		r.Get("/letters/{id}", authed(a.downloadLetter))
+		r.Get("/funds/{id}/letter-template", authed(a.getLetterTemplate))
+		r.Put("/funds/{id}/letter-template", authed(a.putLetterTemplate))
 	})
 	return r
 }

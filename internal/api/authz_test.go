@@ -10,9 +10,12 @@ import (
 	"time"
 
 	"nyttig/internal/auth"
+	"nyttig/internal/grants"
 	"nyttig/internal/httpx"
+	"nyttig/internal/letter"
 	"nyttig/internal/model"
 	"nyttig/internal/money"
+	"nyttig/internal/testenv"
 	"nyttig/workflow"
 )
 
@@ -162,6 +165,50 @@ func TestAuthorization(t *testing.T) {
 	only := func(role workflow.Role, status int) map[string]int { return map[string]int{string(role): status} }
 	rubricBody := map[string]any{"criteria": []map[string]any{{"name_nb": "Nytte", "name_en": "Benefit", "weight": 1}}}
 	decision := map[string]any{"amount_ore": requested / 2, "reasons": testReasons}
+
+	// Letters: a partial grant, so that it may be appealed, decided by the
+	// decision maker principal; with the reviewer principal assigned when
+	// reviewed.
+	approvedPart := func(t *testing.T, a model.Application) model.Application {
+		half := requested / 2
+		a, err := e.grants.FireWith(ctx, decider.User, a.ID, workflow.Approve, grants.EventInput{AmountOre: &half}, "setup")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	granted := func(t *testing.T) model.Application { return approvedPart(t, decidable(t)) }
+	grantedReviewed := func(t *testing.T) model.Application {
+		a := assigned(t, true)
+		e.recommend(t, officer, a.ID, model.OutcomeApprove, requested)
+		e.declareFree(t, decider, a.ID)
+		return approvedPart(t, a)
+	}
+	appealed := func(t *testing.T) model.Application {
+		a, err := e.grants.Fire(ctx, own.User, granted(t).ID, workflow.Appeal, "Beløpet er for lavt.", "setup")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	letterOf := func(t *testing.T, a model.Application) string {
+		l, err := e.store.Letters(ctx, a.ID)
+		if err != nil || len(l) != 1 {
+			t.Fatalf("letters of application %d: %+v, %v; want one", a.ID, l, err)
+		}
+		return letterPath(l[0].ID)
+	}
+	fundPath := func(id int64) string { return fmt.Sprintf("/funds/%d/letter-template", id) }
+	freshFund := func(t *testing.T) int64 {
+		f, err := e.store.CreateFund(ctx, testenv.Unique("Fond"), "Nyby")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.ID
+	}
+	noFund := e.fund.ID + 1_000_000
+	admins := func(status int) map[string]int { return only(workflow.Admin, status) }
+	comment := map[string]any{"comment": "Beløpet er for lavt."}
 
 	rows := []authzRow{
 		{"GET /openapi.json", "", func(*testing.T) req { return req{method: "GET", path: "/openapi.json"} },
@@ -315,6 +362,56 @@ func TestAuthorization(t *testing.T) {
 			return req{method: "GET", path: fmt.Sprintf("/funds/%d/ledger?year=%d", e.fund.ID, e.call.BudgetYear)}
 		}, statuses(http.StatusForbidden, map[string]int{string(workflow.CaseOfficer): http.StatusOK, string(workflow.DecisionMaker): http.StatusOK,
 			string(workflow.Admin): http.StatusOK, string(workflow.FinanceAttestant): http.StatusOK, string(workflow.FinanceAuthoriser): http.StatusOK})},
+
+		// Letters, acceptance and appeals.
+		{"GET /applications/{id}/letters", "of a decided application", func(t *testing.T) req {
+			return req{method: "GET", path: lettersPath(granted(t).ID)}
+		}, onApplication(http.StatusOK, http.StatusOK)},
+		{"GET /applications/{id}/letters", "as its declared reviewer", func(t *testing.T) req {
+			return req{method: "GET", path: lettersPath(grantedReviewed(t).ID)}
+		}, onApplication(http.StatusOK, http.StatusOK, only(workflow.Reviewer, http.StatusForbidden))},
+		{"GET /applications/{id}/letter-preview", "with a recommendation", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(withRecommendation(t), "/letter-preview")}
+		}, onApplication(http.StatusForbidden, http.StatusOK)},
+		{"GET /applications/{id}/letter-preview", "without a recommendation", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(inReview(t), "/letter-preview")}
+		}, onApplication(http.StatusForbidden, http.StatusConflict)},
+		{"GET /letters/{id}", "", func(t *testing.T) req {
+			return req{method: "GET", path: letterOf(t, granted(t))}
+		}, onApplication(http.StatusOK, http.StatusOK)},
+		{"GET /letters/{id}", "as its declared reviewer", func(t *testing.T) req {
+			return req{method: "GET", path: letterOf(t, grantedReviewed(t))}
+		}, onApplication(http.StatusOK, http.StatusOK, only(workflow.Reviewer, http.StatusNotFound))},
+		{"GET /funds/{id}/letter-template", "", func(*testing.T) req {
+			return req{method: "GET", path: fundPath(e.fund.ID)}
+		}, statuses(http.StatusForbidden, officers(http.StatusOK))},
+		{"GET /funds/{id}/letter-template", "of no fund", func(*testing.T) req {
+			return req{method: "GET", path: fundPath(noFund)}
+		}, statuses(http.StatusForbidden, officers(http.StatusNotFound))},
+		{"PUT /funds/{id}/letter-template", "", func(t *testing.T) req {
+			return req{method: "PUT", path: fundPath(freshFund(t)), body: letter.DefaultTemplate()}
+		}, statuses(http.StatusForbidden, admins(http.StatusOK))},
+		{"PUT /funds/{id}/letter-template", "invalid", func(t *testing.T) req {
+			return req{method: "PUT", path: fundPath(freshFund(t)), body: letter.Template{}}
+		}, statuses(http.StatusForbidden, admins(http.StatusUnprocessableEntity))},
+		{"PUT /funds/{id}/letter-template", "of no fund", func(*testing.T) req {
+			return req{method: "PUT", path: fundPath(noFund), body: letter.DefaultTemplate()}
+		}, statuses(http.StatusForbidden, admins(http.StatusNotFound))},
+		{"POST /applications/{id}/events/{event}", "accept a grant", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(granted(t), "/events/accept")}
+		}, onApplication(http.StatusOK, http.StatusForbidden)},
+		{"POST /applications/{id}/events/{event}", "decline a grant", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(granted(t), "/events/decline")}
+		}, onApplication(http.StatusOK, http.StatusForbidden)},
+		{"POST /applications/{id}/events/{event}", "lapse a grant", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(granted(t), "/events/lapse")}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden)},
+		{"POST /applications/{id}/events/{event}", "appeal a partial grant", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(granted(t), "/events/appeal"), body: comment}
+		}, onApplication(http.StatusOK, http.StatusForbidden)},
+		{"POST /applications/{id}/events/{event}", "reverse an appeal", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(appealed(t), "/events/reverse"), body: map[string]any{"comment": "Ny vurdering."}}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.CaseOfficer, http.StatusOK))},
 	}
 
 	routes := apiRoutes(t)

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,9 +45,23 @@ func newEnv(t testing.TB) *env {
 // newEnvWith is the server on blobs, with limits on attachments.
 func newEnvWith(t testing.TB, blobs *blob.Store, limits grants.Limits) *env {
 	t.Helper()
+	return buildEnv(t, blobs, limits, time.Now)
+}
+
+// newEnvAt is the server on the package's bucket whose grants service
+// reads the time from c, with a call open around c's time: deadlines are
+// tested by setting c.
+func newEnvAt(t testing.TB, c *clock) *env {
+	t.Helper()
+	return buildEnv(t, testenv.Blobs(t), grants.DefaultLimits, c.Now)
+}
+
+// buildEnv is the server on blobs with limits, its service on the clock now.
+func buildEnv(t testing.TB, blobs *blob.Store, limits grants.Limits, now func() time.Time) *env {
+	t.Helper()
 	st := testenv.Store(t)
 	g := grants.New(st, blobs)
-	g.Limits = limits
+	g.Limits, g.Now = limits, now
 	srv := httptest.NewServer(server.Handler(server.Deps{Store: st, Blobs: blobs, Grants: g}))
 	t.Cleanup(srv.Close)
 	fund, err := st.CreateFund(context.Background(), testenv.Unique("Innovasjonsfondet"), "Nyby")
@@ -54,8 +69,28 @@ func newEnvWith(t testing.TB, blobs *blob.Store, limits grants.Limits) *env {
 		t.Fatalf("create fund: %v", err)
 	}
 	e := &env{srv: srv, store: st, blobs: blobs, grants: g, fund: fund}
-	e.call = e.newCall(t, time.Now().Add(-time.Hour), time.Now().Add(30*24*time.Hour))
+	e.call = e.newCall(t, now().Add(-time.Hour), now().Add(30*24*time.Hour))
 	return e
+}
+
+// clock is a time the test sets, read by the server's goroutines.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock(at time.Time) *clock { return &clock{now: at} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Set(at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = at
 }
 
 // newCall adds a call to the env's fund, open from opens until closes.

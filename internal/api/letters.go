@@ -2,6 +2,8 @@ package api
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 	"time"
@@ -46,6 +48,9 @@ func letterFile(l model.Letter) model.Attachment {
 		ContentType: "application/pdf", SHA256: l.SHA256, Size: l.Size, CreatedAt: l.CreatedAt}
 }
 
+// letterPreview renders the draft letter on request. Its ETag is the
+// draft's SHA-256, as a stored letter's is: an empty one would match an
+// empty If-None-Match and answer 304 for whatever the draft now says.
 func (a *api) letterPreview(w http.ResponseWriter, r *http.Request, u model.User) error {
 	id, err := idParam(r)
 	if err != nil {
@@ -55,8 +60,9 @@ func (a *api) letterPreview(w http.ResponseWriter, r *http.Request, u model.User
 	if err != nil {
 		return err
 	}
+	sum := sha256.Sum256(pdf)
 	httpx.ServeFile(w, r, model.Attachment{Name: "utkast-" + strconv.FormatInt(id, 10) + ".pdf", ContentType: "application/pdf",
-		CreatedAt: time.Now()}, bytes.NewReader(pdf))
+		SHA256: hex.EncodeToString(sum[:]), Size: int64(len(pdf)), CreatedAt: time.Now()}, bytes.NewReader(pdf))
 	return nil
 }
 

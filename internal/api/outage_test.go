@@ -16,6 +16,7 @@ import (
 	"nyttig/internal/blob"
 	"nyttig/internal/grants"
 	"nyttig/internal/model"
+	"nyttig/internal/money"
 	"nyttig/workflow"
 )
 
@@ -87,12 +88,14 @@ func (m *privateMinIO) start() {
 	m.waitUntilReady()
 }
 
-// waitUntilReady polls MinIO's readiness endpoint until it answers 200: a
-// readiness wait, bounded so that a server that never comes up fails the
-// test instead of hanging it.
+// waitUntilReady polls MinIO's cluster health endpoint until it answers
+// 200: a readiness wait, bounded so that a server that never comes up
+// fails the test instead of hanging it. /minio/health/ready is not enough:
+// it answers 200 while the object layer is still starting, when S3 calls
+// fail with "Server not initialized yet".
 func (m *privateMinIO) waitUntilReady() {
 	m.t.Helper()
-	url := "http://" + m.addr + "/minio/health/ready"
+	url := "http://" + m.addr + "/minio/health/cluster"
 	client := &http.Client{Timeout: time.Second}
 	poll := time.NewTicker(50 * time.Millisecond)
 	defer poll.Stop()
@@ -160,6 +163,10 @@ func TestObjectStorageOutage(t *testing.T) {
 	appPath := "/applications/" + itoa(app.ID)
 	before := decode[model.Application](t, e.expect(t, req{method: "GET", path: appPath, token: owner.token}, http.StatusOK))
 	historyBefore := e.history(t, owner, app.ID)
+	e.setFrame(t, money.FromKroner(1_000_000))
+	decider := e.user(t, workflow.DecisionMaker)
+	rejected := e.decided(t, owner, officer, decider, model.OutcomeReject, money.FromKroner(10_000), 0)
+	letter := e.onlyLetter(t, owner, rejected.ID)
 
 	m.stop()
 
@@ -188,6 +195,15 @@ func TestObjectStorageOutage(t *testing.T) {
 	unavailable("upload", e.upload(t, owner, app.ID, "ny.pdf", pdfFile()))
 	unavailable("download by the owner", e.do(t, req{method: "GET", path: attachmentPath(plan.ID), token: owner.token, header: english}))
 	unavailable("download by a case officer", e.do(t, req{method: "GET", path: attachmentPath(plan.ID), token: officer.token, header: english}))
+	unavailable("letter download", e.do(t, req{method: "GET", path: letterPath(letter.ID), token: owner.token, header: english}))
+	if l := e.onlyLetter(t, owner, rejected.ID); l.FirstOpenedAt != nil {
+		t.Errorf("a letter download that failed was recorded as the first opening: %v", l.FirstOpenedAt)
+	}
+	// A decision goes through; its letter waits for the storage.
+	granted := e.decided(t, owner, officer, decider, model.OutcomeApprove, money.FromKroner(10_000), money.FromKroner(10_000))
+	if l := e.letters(t, owner, granted.ID); len(l) != 0 {
+		t.Errorf("with the storage down a letter was recorded: %+v", l)
+	}
 
 	res, err := http.Get(e.srv.URL + "/readyz")
 	if err != nil {
@@ -216,6 +232,11 @@ func TestObjectStorageOutage(t *testing.T) {
 
 	m.start()
 
+	if n, err := e.grants.IssuePendingLetters(context.Background()); err != nil || n < 1 {
+		t.Errorf("pending letters after the outage: issued %d (%v), want the grant's", n, err)
+	}
+	e.download(t, owner, e.onlyLetter(t, owner, granted.ID))
+	e.download(t, owner, letter)
 	added := e.attach(t, owner, app.ID, "ny.pdf", pdfFile())
 	dl := e.expect(t, req{method: "GET", path: attachmentPath(plan.ID), token: officer.token}, http.StatusOK)
 	if !bytes.Equal(dl.body, pdfFile()) {
