@@ -32,6 +32,19 @@ type Facts struct {
 	ReasonsMissing map[string]i18n.Text
 	DeclaredFree   bool
 	Conflicted     bool
+
+	// For payouts and claw-backs: the actor's relation to the application
+	// (segregation of duties: its applicant, someone who decided it, the
+	// attester of this tranche), whether the tranche's condition is met,
+	// what the recipient details lack, and the booking in the ERP system.
+	ActorIsApplicant bool
+	ActorDecided     bool
+	ActorAttested    bool
+	ConditionMet     bool
+	RecipientMissing map[string]i18n.Text
+	ERPReference     string
+	// BookedOn is the civil date the money moved (midnight UTC of it).
+	BookedOn time.Time
 }
 
 // Guard checks a precondition of a transition; a nil result lets it pass.
@@ -40,6 +53,9 @@ type Guard func(Facts) *GuardError
 // GuardError says which preconditions failed, per field.
 type GuardError struct {
 	Fields map[string]i18n.Text
+	// Forbidden marks a rule that bars this actor whatever they give
+	// (segregation of duties): the caller answers 403, not 422.
+	Forbidden bool
 }
 
 func (g *GuardError) Error() string {
@@ -50,12 +66,19 @@ func (g *GuardError) Error() string {
 	return "workflow: precondition failed: " + strings.Join(keys, ", ")
 }
 
+// checkGuards runs every guard and merges what failed. A rule that bars
+// the actor outranks the rest: whatever else they fix, they may not.
 func checkGuards(guards []Guard, f Facts) error {
-	all := map[string]i18n.Text{}
+	all, barred := map[string]i18n.Text{}, map[string]i18n.Text{}
 	for _, g := range guards {
-		if err := g(f); err != nil {
+		if err := g(f); err != nil && err.Forbidden {
+			maps.Copy(barred, err.Fields)
+		} else if err != nil {
 			maps.Copy(all, err.Fields)
 		}
+	}
+	if len(barred) > 0 {
+		return &GuardError{Fields: barred, Forbidden: true}
 	}
 	if len(all) > 0 {
 		return &GuardError{Fields: all}

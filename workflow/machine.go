@@ -121,6 +121,13 @@ func (l *Lifecycle) Events() []Event {
 	return out
 }
 
+// Legal reports whether the table has a row that moves e from from to to,
+// for whichever role: a consistency check of stored history uses it.
+func (l *Lifecycle) Legal(from State, e Event, to State) bool {
+	t, ok := l.row(from, e)
+	return ok && t.To == to
+}
+
 func (l *Lifecycle) row(from State, e Event) (Transition, bool) {
 	for _, t := range l.transitions {
 		if t.Event == e && slices.Contains(t.From, from) {

@@ -119,6 +119,18 @@ func (s *Store) Open(ctx context.Context, key string) (*minio.Object, error) {
 	return obj, nil
 }
 
+// Exists reports whether the object is stored.
+func (s *Store) Exists(ctx context.Context, key string) (bool, error) {
+	_, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
+	if err == nil {
+		return true, nil
+	}
+	if minio.ToErrorResponse(err).Code == "NoSuchKey" {
+		return false, nil
+	}
+	return false, fmt.Errorf("object storage: stat %s: %w", key, err)
+}
+
 // Remove deletes an object.
 func (s *Store) Remove(ctx context.Context, key string) error {
 	if err := s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{}); err != nil {

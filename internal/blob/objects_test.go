@@ -171,8 +171,14 @@ func TestRemove(t *testing.T) {
 	if _, err := b.Put(ctx, k, strings.NewReader("hei"), "text/plain", 10); err != nil {
 		t.Fatal(err)
 	}
+	if ok, err := b.Exists(ctx, k); err != nil || !ok {
+		t.Fatalf("exists before removal: %v, %v", ok, err)
+	}
 	if err := b.Remove(ctx, k); err != nil {
 		t.Fatalf("remove: %v", err)
+	}
+	if ok, err := b.Exists(ctx, k); err != nil || ok {
+		t.Errorf("exists after removal: %v, %v", ok, err)
 	}
 	if objects, _ := list(t, b, k); len(objects) != 0 {
 		t.Errorf("after Remove: %v", objects)

@@ -27,6 +27,7 @@ func commands() []command {
 		{"user", "manage users: user add --email E --name N --role R", runUser},
 		{"workflow", "print the application lifecycle: workflow mermaid", runWorkflow},
 		{"letter", "letter render --application ID -o FILE: write a decision letter", runLetter},
+		{"check", "check the database's invariants; exits 1 naming each one violated", runCheck},
 		{"version", "print the version", runVersion},
 	}
 }

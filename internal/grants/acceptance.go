@@ -27,7 +27,8 @@ func (s *Service) lastDecision(ctx context.Context, appID int64) (model.Decision
 }
 
 // acceptanceFacts refuses acceptance after the deadline and, for an
-// acceptance, builds the payout plan from the call's default tranches.
+// acceptance, builds the payout plan: the case officer's adjustment, or
+// the call's default tranches.
 func (s *Service) acceptanceFacts(ctx context.Context, a model.Application, e workflow.Event, p *preFacts) error {
 	d, ok, err := s.lastDecision(ctx, a.ID)
 	if err != nil || !ok || d.Outcome != model.OutcomeApprove {
@@ -43,16 +44,9 @@ func (s *Service) acceptanceFacts(ctx context.Context, a model.Application, e wo
 			"The deadline for accepting the grant passed at %s.", oslo(due)))
 	}
 	if e == workflow.Accept {
-		for i, t := range payoutPlan(call.PayoutPlan, d.AmountOre) {
-			state := "planned"
-			if call.PayoutPlan[i].Condition == model.OnAcceptance {
-				state = "due"
-			}
-			p.payouts = append(p.payouts, model.Payout{SharePercent: t.Percent, AmountOre: t.Amount,
-				Condition: call.PayoutPlan[i].Condition, State: state})
-		}
+		p.payouts, err = s.acceptedPayouts(ctx, a.ID, d, call)
 	}
-	return nil
+	return err
 }
 
 // AppealDeadline returns when the appeal deadline of the application's
@@ -123,8 +117,8 @@ func (s *Service) LapseOverdue(ctx context.Context) (int, error) {
 	}
 }
 
-// RunDeadlinesEvery lapses overdue grants and issues pending letters until
-// ctx ends.
+// RunDeadlinesEvery lapses overdue grants, issues pending letters and
+// makes dated payouts due until ctx ends.
 func (s *Service) RunDeadlinesEvery(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -134,6 +128,9 @@ func (s *Service) RunDeadlinesEvery(ctx context.Context, every time.Duration) {
 		}
 		if n, err := s.IssuePendingLetters(ctx); err != nil {
 			slog.Warn("pending letters", "issued", n, "err", err)
+		}
+		if n, err := s.MakeDueTranches(ctx); err != nil {
+			slog.Warn("making dated payouts due", "made_due", n, "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -69,9 +69,11 @@ func (acc access) mustSee() error {
 	return apperr.New(apperr.NotFound, msgNoApplication)
 }
 
-// redact removes who applied from what a blind reviewer sees.
+// redact removes who applied from what a blind reviewer sees: the
+// recipient's cost centre, organisation and account name them too.
 func redact(a model.Application) model.Application {
 	a.ApplicantID = 0
 	a.Unit = ""
+	a.Recipient = model.Recipient{}
 	return a
 }

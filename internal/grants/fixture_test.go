@@ -75,14 +75,21 @@ func (w *world) user(name, unit string, leader *int64, roles ...workflow.Role) m
 // to review.
 func (w *world) inReview(amount money.Ore, partners ...string) model.Application {
 	w.t.Helper()
+	return w.inReviewBy(w.applicant, amount, partners...)
+}
+
+// inReviewBy is inReview for an application by applicant.
+func (w *world) inReviewBy(applicant model.User, amount money.Ore, partners ...string) model.Application {
+	w.t.Helper()
 	f := model.ApplicationFields{CallID: w.call.ID, Title: "Digitalt tilsyn", Summary: "s", Need: "n", Solution: "l",
 		AdoptionPlan: "p", ExpectedBenefits: "b", Unit: "Helse", StartDate: "2027-01-01", EndDate: "2027-12-31",
-		BudgetLines: []model.BudgetLine{{Category: "Utstyr", AmountOre: amount}}, RequestedAmountOre: amount, Partners: partners}
-	a, err := w.g.CreateApplication(w.ctx, w.applicant, f, "t")
+		BudgetLines: []model.BudgetLine{{Category: "Utstyr", AmountOre: amount}}, RequestedAmountOre: amount, Partners: partners,
+		Recipient: model.Recipient{CostCentre: "4100", ProjectNumber: "P-2026-17"}}
+	a, err := w.g.CreateApplication(w.ctx, applicant, f, "t")
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	w.must(w.g.Fire(w.ctx, w.applicant, a.ID, workflow.Submit, "", "t"))
+	w.must(w.g.Fire(w.ctx, applicant, a.ID, workflow.Submit, "", "t"))
 	return w.must(w.g.Fire(w.ctx, w.officer, a.ID, workflow.StartReview, "", "t"))
 }
 

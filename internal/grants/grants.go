@@ -140,6 +140,7 @@ func normalise(f *model.ApplicationFields, u model.User) {
 	for i := range f.Partners {
 		f.Partners[i] = strings.TrimSpace(f.Partners[i])
 	}
+	f.Recipient.Normalise()
 }
 
 // CreateApplication starts a draft for u, who must be an applicant.

@@ -209,11 +209,11 @@ func (s *Service) OpenLetter(ctx context.Context, u model.User, id int64) (model
 	}
 	obj, err := s.Blobs.Open(ctx, l.ObjectKey)
 	if err != nil {
-		return l, nil, storageDown(err)
+		return l, nil, storageDownRead(err)
 	}
 	if _, err := obj.Stat(); err != nil {
 		obj.Close()
-		return l, nil, storageDown(err)
+		return l, nil, storageDownRead(err)
 	}
 	if acc.owner && l.FirstOpenedAt == nil {
 		if err := s.Store.MarkLetterOpened(ctx, l.ID, s.Now()); err != nil {
@@ -267,12 +267,12 @@ func (s *Service) LetterForOperator(ctx context.Context, appID int64) ([]byte, s
 	if len(letters) > 0 {
 		obj, err := s.Blobs.Open(ctx, letters[0].ObjectKey)
 		if err != nil {
-			return nil, "", storageDown(err)
+			return nil, "", storageDownRead(err)
 		}
 		defer obj.Close()
 		pdf, err := io.ReadAll(obj)
 		if err != nil {
-			return nil, "", storageDown(err)
+			return nil, "", storageDownRead(err)
 		}
 		return pdf, fmt.Sprintf("letter version %d", letters[0].Version), nil
 	}

@@ -149,8 +149,8 @@ func TestBlindReviewHidesTheApplicant(t *testing.T) {
 	r := w.reviewers[1]
 	w.activeReviewer(a, r)
 	got, err := w.g.Application(w.ctx, r, a.ID)
-	if err != nil || got.ApplicantID != 0 || got.Unit != "" {
-		t.Fatalf("blind reviewer sees applicant %d unit %q (%v)", got.ApplicantID, got.Unit, err)
+	if err != nil || got.ApplicantID != 0 || got.Unit != "" || got.Recipient != (model.Recipient{}) {
+		t.Fatalf("blind reviewer sees applicant %d unit %q recipient %+v (%v)", got.ApplicantID, got.Unit, got.Recipient, err)
 	}
 	h, _ := w.g.History(w.ctx, r, a.ID)
 	for _, e := range h {
@@ -159,7 +159,7 @@ func TestBlindReviewHidesTheApplicant(t *testing.T) {
 		}
 	}
 	staff, _ := w.g.Application(w.ctx, w.officer, a.ID)
-	if staff.ApplicantID != w.applicant.ID || staff.Unit != "Helse" {
+	if staff.ApplicantID != w.applicant.ID || staff.Unit != "Helse" || staff.CostCentre != "4100" {
 		t.Fatal("the case officer lost the applicant's identity")
 	}
 }

@@ -37,7 +37,8 @@ const (
 // is approved.
 var DefaultPayoutPlan = []Tranche{{SharePercent: 75, Condition: OnAcceptance}, {SharePercent: 25, Condition: OnFinalReport}}
 
-// Payout is one tranche of an accepted grant's payout plan.
+// Payout is one tranche of an accepted grant's payout plan, and where it
+// is on its way to the recipient (workflow.Payout's states).
 type Payout struct {
 	ID            int64     `json:"id"`
 	ApplicationID int64     `json:"application_id"`
@@ -46,4 +47,19 @@ type Payout struct {
 	AmountOre     money.Ore `json:"amount_ore"`
 	Condition     string    `json:"condition"`
 	State         string    `json:"state"`
+	// DueDate (YYYY-MM-DD) is the date of an on_date tranche, else "".
+	DueDate string `json:"due_date"`
+	Version int    `json:"version"`
+	// Recipient is the recipient as attested: a later change of the
+	// application's details does not redirect an attested payment.
+	Recipient    *Recipient `json:"recipient"`
+	AttestedBy   *int64     `json:"attested_by"`
+	AttestedAt   *time.Time `json:"attested_at"`
+	AuthorisedBy *int64     `json:"authorised_by"`
+	AuthorisedAt *time.Time `json:"authorised_at"`
+	// ERPReference and PaidOn (YYYY-MM-DD) record the payment in the ERP
+	// system; set when the tranche is paid.
+	ERPReference string    `json:"erp_reference"`
+	PaidOn       string    `json:"paid_on"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }

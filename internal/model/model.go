@@ -69,6 +69,10 @@ type Call struct {
 	AcceptanceDays int       `json:"acceptance_days"`
 	ReportMonths   int       `json:"report_months"`
 	PayoutPlan     []Tranche `json:"payout_plan"`
+	// ExternalRecipients lets applications name a recipient outside the
+	// municipality (organisation and account number) instead of a unit's
+	// cost centre.
+	ExternalRecipients bool `json:"external_recipients"`
 }
 
 // DisagreementMargin is the margin in points on the 1–5 scale.
@@ -100,6 +104,8 @@ type ApplicationFields struct {
 	Partners           []string     `json:"partners"`
 	StartDate          string       `json:"start_date"`
 	EndDate            string       `json:"end_date"`
+	// Recipient is where the money goes if the application is granted.
+	Recipient
 }
 
 // Application is an application for money from a call.
@@ -143,6 +149,10 @@ const (
 	EventAttachmentAdded   = "attachment_added"
 	EventAttachmentDeleted = "attachment_deleted"
 	EventAttachmentRead    = "attachment_downloaded"
+	// EventRecipientChanged is a case officer's change of the recipient
+	// details; EventPayoutPlanAdjusted their adjustment of the payout plan.
+	EventRecipientChanged   = "recipient_changed"
+	EventPayoutPlanAdjusted = "payout_plan_adjusted"
 )
 
 // Attachment is a file attached to an application, stored in object

@@ -223,13 +223,26 @@ type Declaration struct {
 	CreatedAt     time.Time `json:"created_at"`
 }
 
-// Ledger is a fund's budget for a year, derived from its entries.
+// Ledger is a fund's budget for a year. Every figure is a sum over the
+// ledger's entries, never a counter kept on the side.
 type Ledger struct {
-	FundID    int64     `json:"fund_id"`
-	Year      int       `json:"year"`
-	Frame     money.Ore `json:"frame_ore"`
+	FundID int64     `json:"fund_id"`
+	Year   int       `json:"year"`
+	Frame  money.Ore `json:"frame_ore"`
+	// Committed is what grants hold and have not been paid: commitments
+	// less releases less payments.
 	Committed money.Ore `json:"committed_ore"`
-	Released  money.Ore `json:"released_ore"`
+	// Released is every release: a grant declined, lapsed or decided
+	// anew, or a tranche cancelled.
+	Released money.Ore `json:"released_ore"`
+	// Paid is what has been paid out; ClawedBack what was demanded back
+	// and repaid; Lapsed what grants gave up (released other than by a new
+	// decision: declined, lapsed, a tranche cancelled).
+	Paid       money.Ore `json:"paid_ore"`
+	ClawedBack money.Ore `json:"clawed_back_ore"`
+	Lapsed     money.Ore `json:"lapsed_ore"`
+	// Remaining is Frame − Committed − Paid + ClawedBack: what further
+	// approvals may take. Repaid money returns to the frame.
 	Remaining money.Ore `json:"remaining_ore"`
 }
 

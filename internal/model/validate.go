@@ -82,6 +82,7 @@ func (f ApplicationFields) Check() FieldErrors {
 	if f.CallID <= 0 {
 		fe.add("call_id", i18n.T("Velg en utlysning.", "Choose a call."))
 	}
+	f.Recipient.check(fe)
 	checkAmount(fe, "own_contribution_ore", f.OwnContributionOre)
 	checkAmount(fe, "requested_amount_ore", f.RequestedAmountOre)
 	if len(f.BudgetLines) > MaxBudgetLines {
@@ -150,6 +151,9 @@ func (f ApplicationFields) Incomplete(call Call) FieldErrors {
 		if strings.TrimSpace(r.value) == "" {
 			fe.add(r.name, msgRequired)
 		}
+	}
+	if f.External() && !call.ExternalRecipients {
+		fe.add("org_number", msgNoExternal)
 	}
 	switch {
 	case f.RequestedAmountOre <= 0:

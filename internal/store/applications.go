@@ -16,14 +16,16 @@ import (
 const applicationColumns = `a.id, a.case_number, a.applicant_id, a.state, a.version, a.created_at, a.updated_at,
 	a.submitted_at, a.call_id, a.title, a.summary, a.need, a.solution, a.adoption_plan, a.expected_benefits,
 	a.budget_lines, a.own_contribution_ore, a.requested_amount_ore, a.unit, a.partners,
-	COALESCE(to_char(a.start_date, 'YYYY-MM-DD'), ''), COALESCE(to_char(a.end_date, 'YYYY-MM-DD'), '')`
+	COALESCE(to_char(a.start_date, 'YYYY-MM-DD'), ''), COALESCE(to_char(a.end_date, 'YYYY-MM-DD'), ''),
+	a.cost_centre, a.project_number, a.org_number, a.account_number`
 
 func scanApplication(row pgx.Row) (model.Application, error) {
 	var a model.Application
 	f := &a.ApplicationFields
 	err := row.Scan(&a.ID, &a.CaseNumber, &a.ApplicantID, &a.State, &a.Version, &a.CreatedAt, &a.UpdatedAt,
 		&a.SubmittedAt, &f.CallID, &f.Title, &f.Summary, &f.Need, &f.Solution, &f.AdoptionPlan, &f.ExpectedBenefits,
-		&f.BudgetLines, &f.OwnContributionOre, &f.RequestedAmountOre, &f.Unit, &f.Partners, &f.StartDate, &f.EndDate)
+		&f.BudgetLines, &f.OwnContributionOre, &f.RequestedAmountOre, &f.Unit, &f.Partners, &f.StartDate, &f.EndDate,
+		&f.CostCentre, &f.ProjectNumber, &f.OrgNumber, &f.AccountNumber)
 	if f.BudgetLines == nil {
 		f.BudgetLines = []model.BudgetLine{}
 	}
@@ -97,12 +99,14 @@ func (s *Store) CreateApplication(ctx context.Context, applicantID int64, f mode
 		var id int64
 		err := tx.QueryRow(ctx, `INSERT INTO applications (case_number, applicant_id, call_id, title, summary, need, solution,
 			adoption_plan, expected_benefits, budget_lines, own_contribution_ore, requested_amount_ore, unit, partners,
-			start_date, end_date, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULLIF($15, '')::date, NULLIF($16, '')::date, $17, $17)
+			start_date, end_date, created_at, updated_at, cost_centre, project_number, org_number, account_number)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULLIF($15, '')::date, NULLIF($16, '')::date, $17, $17,
+				$18, $19, $20, $21)
 			RETURNING id`,
 			fmt.Sprintf("%d/%04d", year, n), applicantID, f.CallID, f.Title, f.Summary, f.Need, f.Solution,
 			f.AdoptionPlan, f.ExpectedBenefits, nonNilLines(f.BudgetLines), f.OwnContributionOre, f.RequestedAmountOre,
-			f.Unit, nonNilStrings(f.Partners), f.StartDate, f.EndDate, ch.Now).Scan(&id)
+			f.Unit, nonNilStrings(f.Partners), f.StartDate, f.EndDate, ch.Now,
+			f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber).Scan(&id)
 		if err != nil {
 			return translate(err)
 		}
@@ -159,10 +163,11 @@ func (s *Store) UpdateApplication(ctx context.Context, id int64, f model.Applica
 		_, err = tx.Exec(ctx, `UPDATE applications SET call_id = $2, title = $3, summary = $4, need = $5, solution = $6,
 			adoption_plan = $7, expected_benefits = $8, budget_lines = $9, own_contribution_ore = $10,
 			requested_amount_ore = $11, unit = $12, partners = $13, start_date = NULLIF($14, '')::date,
-			end_date = NULLIF($15, '')::date, version = version + 1, updated_at = $16 WHERE id = $1`,
+			end_date = NULLIF($15, '')::date, version = version + 1, updated_at = $16,
+			cost_centre = $17, project_number = $18, org_number = $19, account_number = $20 WHERE id = $1`,
 			id, f.CallID, f.Title, f.Summary, f.Need, f.Solution, f.AdoptionPlan, f.ExpectedBenefits,
 			nonNilLines(f.BudgetLines), f.OwnContributionOre, f.RequestedAmountOre, f.Unit, nonNilStrings(f.Partners),
-			f.StartDate, f.EndDate, ch.Now)
+			f.StartDate, f.EndDate, ch.Now, f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber)
 		if err != nil {
 			return translate(err)
 		}
@@ -233,7 +238,7 @@ func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func
 				return err
 			}
 		}
-		if err := insertPayouts(ctx, tx, id, d.Payouts); err != nil {
+		if err := insertPayouts(ctx, tx, id, d.Payouts, ch); err != nil {
 			return err
 		}
 		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))

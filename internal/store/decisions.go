@@ -42,7 +42,7 @@ func recordDecision(ctx context.Context, tx pgx.Tx, d model.Decision, call model
 		return d, nil
 	}
 	var outstanding money.Ore
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(sum(CASE kind WHEN 'commitment' THEN amount_ore ELSE -amount_ore END), 0)
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(sum(`+usedOfFrame+`), 0)
 		FROM ledger_entries WHERE fund_id = $1 AND year = $2`, call.FundID, call.BudgetYear).Scan(&outstanding); err != nil {
 		return d, translate(err)
 	}
@@ -56,12 +56,23 @@ func recordDecision(ctx context.Context, tx pgx.Tx, d model.Decision, call model
 	return d, translate(err)
 }
 
-// releaseCommitment releases what an application still has committed.
+// The ledger's arithmetic, per entry, as SQL expressions over its kind and
+// amount. A payment moves money from committed to paid, so it uses no more
+// of the frame; repaid money returns to it.
+const (
+	// stillCommitted is what an entry adds to the committed, unpaid money.
+	stillCommitted = `CASE kind WHEN 'commitment' THEN amount_ore WHEN 'release' THEN -amount_ore WHEN 'payment' THEN -amount_ore ELSE 0 END`
+	// usedOfFrame is what an entry adds to committed plus paid less repaid.
+	usedOfFrame = `CASE kind WHEN 'commitment' THEN amount_ore WHEN 'release' THEN -amount_ore WHEN 'repayment' THEN -amount_ore ELSE 0 END`
+)
+
+// releaseCommitment releases what an application still has committed and
+// not paid.
 func releaseCommitment(ctx context.Context, tx pgx.Tx, appID int64, decisionID *int64) error {
 	_, err := tx.Exec(ctx, `INSERT INTO ledger_entries (fund_id, year, application_id, kind, amount_ore, decision_id)
-		SELECT fund_id, year, application_id, 'release', sum(CASE kind WHEN 'commitment' THEN amount_ore ELSE -amount_ore END), $2
+		SELECT fund_id, year, application_id, 'release', sum(`+stillCommitted+`), $2
 		FROM ledger_entries WHERE application_id = $1 GROUP BY fund_id, year, application_id
-		HAVING sum(CASE kind WHEN 'commitment' THEN amount_ore ELSE -amount_ore END) > 0`, appID, decisionID)
+		HAVING sum(`+stillCommitted+`) > 0`, appID, decisionID)
 	return translate(err)
 }
 
@@ -92,14 +103,21 @@ func scanDecisions(rows pgx.Rows) ([]model.Decision, error) {
 // Ledger derives a fund's budget for a year from its entries.
 func (s *Store) Ledger(ctx context.Context, fundID int64, year int) (model.Ledger, error) {
 	l := model.Ledger{FundID: fundID, Year: year}
+	var commitments, payments money.Ore
 	err := s.pool.QueryRow(ctx, `SELECT b.frame_ore,
-			COALESCE((SELECT sum(amount_ore) FROM ledger_entries WHERE fund_id = b.fund_id AND year = b.year AND kind = 'commitment'), 0),
-			COALESCE((SELECT sum(amount_ore) FROM ledger_entries WHERE fund_id = b.fund_id AND year = b.year AND kind = 'release'), 0)
-		FROM fund_budgets b WHERE b.fund_id = $1 AND b.year = $2`, fundID, year).Scan(&l.Frame, &l.Committed, &l.Released)
+			COALESCE(sum(e.amount_ore) FILTER (WHERE e.kind = 'commitment'), 0),
+			COALESCE(sum(e.amount_ore) FILTER (WHERE e.kind = 'release'), 0),
+			COALESCE(sum(e.amount_ore) FILTER (WHERE e.kind = 'payment'), 0),
+			COALESCE(sum(e.amount_ore) FILTER (WHERE e.kind = 'repayment'), 0),
+			COALESCE(sum(e.amount_ore) FILTER (WHERE e.kind = 'release' AND e.decision_id IS NULL), 0)
+		FROM fund_budgets b LEFT JOIN ledger_entries e ON e.fund_id = b.fund_id AND e.year = b.year
+		WHERE b.fund_id = $1 AND b.year = $2 GROUP BY b.frame_ore`, fundID, year).
+		Scan(&l.Frame, &commitments, &l.Released, &payments, &l.ClawedBack, &l.Lapsed)
 	if IsNotFound(err) {
 		return l, apperr.New(apperr.NotFound, i18n.Tf("Fondet har ingen ramme for %d.", "The fund has no frame for %d.", year))
 	}
-	l.Committed -= l.Released
-	l.Remaining = l.Frame - l.Committed
+	l.Paid = payments
+	l.Committed = commitments - l.Released - payments
+	l.Remaining = l.Frame - l.Committed - l.Paid + l.ClawedBack
 	return l, translate(err)
 }

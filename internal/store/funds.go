@@ -72,11 +72,11 @@ func (s *Store) CreateCall(ctx context.Context, c model.Call, createdBy int64) (
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO calls (fund_id, title, description, opens_at, closes_at, max_amount_ore, created_by,
 			budget_year, reviewers_per_application, review_deadline, blind_review, disagreement_margin_tenths,
-			acceptance_days, report_months, payout_plan)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+			acceptance_days, report_months, payout_plan, external_recipients)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 			c.FundID, c.Title, c.Description, c.OpensAt, c.ClosesAt, c.MaxAmountOre, by,
 			c.BudgetYear, c.ReviewersPerApplication, c.ReviewDeadline, c.BlindReview, c.DisagreementMarginTenths,
-			c.AcceptanceDays, c.ReportMonths, c.PayoutPlan).Scan(&c.ID)
+			c.AcceptanceDays, c.ReportMonths, c.PayoutPlan, c.ExternalRecipients).Scan(&c.ID)
 		if err != nil {
 			return translate(err)
 		}
@@ -87,7 +87,7 @@ func (s *Store) CreateCall(ctx context.Context, c model.Call, createdBy int64) (
 
 const callColumns = `id, fund_id, title, description, opens_at, closes_at, max_amount_ore, budget_year,
 	reviewers_per_application, review_deadline, blind_review, disagreement_margin_tenths,
-	acceptance_days, report_months, payout_plan`
+	acceptance_days, report_months, payout_plan, external_recipients`
 
 // Calls lists calls, newest deadline first.
 func (s *Store) Calls(ctx context.Context) ([]model.Call, error) {

@@ -129,28 +129,3 @@ func (s *Store) SetLetterTemplate(ctx context.Context, fundID int64, template []
 		fundID, template, ch.actor(), ch.Now)
 	return translate(err)
 }
-
-func insertPayouts(ctx context.Context, tx pgx.Tx, appID int64, plan []model.Payout) error {
-	for i, p := range plan {
-		_, err := tx.Exec(ctx, `INSERT INTO payouts (application_id, position, share_percent, amount_ore, condition, state)
-			VALUES ($1, $2, $3, $4, $5, $6)`, appID, i+1, p.SharePercent, p.AmountOre, p.Condition, p.State)
-		if err != nil {
-			return translate(err)
-		}
-	}
-	return nil
-}
-
-// Payouts lists an application's payout plan.
-func (s *Store) Payouts(ctx context.Context, appID int64) ([]model.Payout, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, application_id, position, share_percent, amount_ore, condition, state
-		FROM payouts WHERE application_id = $1 ORDER BY position`, appID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[model.Payout])
-	if out == nil {
-		out = []model.Payout{}
-	}
-	return out, translate(err)
-}
