@@ -143,7 +143,8 @@ func TestGuards(t *testing.T) {
 		}, "declaration"},
 		{"approve more than requested", Recommended, Approve, decider, func(f Facts) Facts { f.DeclaredFree, f.AmountOre, f.RequestedOre = true, 11, 10; return f }, "amount_ore"},
 		{"approve nothing", Recommended, Approve, decider, func(f Facts) Facts { f.DeclaredFree, f.RequestedOre = true, 10; return f }, "amount_ore"},
-		{"approve partly", Recommended, Approve, decider, func(f Facts) Facts { f.DeclaredFree, f.AmountOre, f.RequestedOre = true, 5, 10; return f }, ""},
+		{"approve partly", Recommended, Approve, decider, func(f Facts) Facts { f.DeclaredFree, f.AmountOre, f.RequestedOre = true, 500, 1000; return f }, ""},
+		{"approve under one krone", Recommended, Approve, decider, func(f Facts) Facts { f.DeclaredFree, f.AmountOre, f.RequestedOre = true, 99, 1000; return f }, "amount_ore"},
 		{"reject without reasons", Recommended, Reject, decider, func(f Facts) Facts {
 			f.DeclaredFree = true
 			f.ReasonsMissing = map[string]i18n.Text{"reasons.facts": i18n.T("mangler", "missing")}

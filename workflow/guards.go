@@ -139,10 +139,14 @@ func requireReasons(f Facts) *GuardError {
 	return &GuardError{Fields: maps.Clone(f.ReasonsMissing)}
 }
 
+// MinGrantOre is the smallest grant: one krone.
+const MinGrantOre = 100
+
 func requireGrantAmount(f Facts) *GuardError {
 	switch {
-	case f.AmountOre <= 0:
-		return &GuardError{Fields: map[string]i18n.Text{"amount_ore": i18n.T("Oppgi innvilget beløp.", "Give the amount granted.")}}
+	case f.AmountOre < MinGrantOre:
+		// A grant below one krone cannot be split into tranches of whole øre.
+		return &GuardError{Fields: map[string]i18n.Text{"amount_ore": i18n.T("Oppgi innvilget beløp, minst 1 kr.", "Give the amount granted, at least 1 kr.")}}
 	case f.AmountOre > f.RequestedOre:
 		return &GuardError{Fields: map[string]i18n.Text{"amount_ore": i18n.T(
 			"Innvilget beløp kan ikke være høyere enn søkt beløp.", "The amount granted cannot exceed the amount applied for.")}}

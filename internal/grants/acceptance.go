@@ -105,10 +105,13 @@ func (s *Service) LapseOverdue(ctx context.Context) (int, error) {
 			if !ok || !s.Now().After(AcceptanceDeadline(d.DecidedAt, call)) {
 				continue
 			}
-			if _, err := s.Fire(ctx, SystemUser, a.ID, workflow.Lapse, "", "deadline"); err != nil && !apperr.Is(err, apperr.Conflict) {
+			_, err = s.Fire(ctx, SystemUser, a.ID, workflow.Lapse, "", "deadline")
+			switch {
+			case err == nil:
+				n++
+			case !apperr.Is(err, apperr.Conflict): // Conflict: accepted or lapsed meanwhile
 				return n, err
 			}
-			n++
 		}
 		if len(page) < 200 {
 			return n, nil

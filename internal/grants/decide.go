@@ -150,8 +150,8 @@ func (s *Service) SaveRecommendation(ctx context.Context, u model.User, appID in
 	if !validOutcome(r.Outcome) {
 		fe["outcome"] = i18n.T("Velg innvilgelse, avslag eller avvisning.", "Choose approve, reject or dismiss.")
 	}
-	if r.Outcome == model.OutcomeApprove && (r.AmountOre <= 0 || r.AmountOre > a.RequestedAmountOre) {
-		fe["amount_ore"] = i18n.Tf("Foreslå et beløp mellom 1 øre og søkt beløp (%s).", "Propose an amount between 1 øre and the amount applied for (%s).", a.RequestedAmountOre.String())
+	if r.Outcome == model.OutcomeApprove && (r.AmountOre < workflow.MinGrantOre || r.AmountOre > a.RequestedAmountOre) {
+		fe["amount_ore"] = i18n.Tf("Foreslå et beløp mellom 1 kr og søkt beløp (%s).", "Propose an amount between 1 kr and the amount applied for (%s).", a.RequestedAmountOre.String())
 	}
 	if r.Outcome != model.OutcomeApprove {
 		r.AmountOre = 0

@@ -310,8 +310,14 @@ func (s *Service) gatherFacts(ctx context.Context, u model.User, a model.Applica
 		p.facts.HasRecommendation, p.facts.ReviewsMissing = ok, missing
 		p.facts.Override = ok && rec.OverrideReason != ""
 	case workflow.Accept, workflow.Decline:
+		if !slices.Contains(s.Available(u, a), e) {
+			return p, nil // the workflow refuses with the right status
+		}
 		return p, s.acceptanceFacts(ctx, a, e, &p)
 	case workflow.Appeal:
+		if !slices.Contains(s.Available(u, a), e) {
+			return p, nil
+		}
 		return p, s.appealFacts(ctx, a)
 	case workflow.Approve, workflow.Reject, workflow.Dismiss:
 		rec, _, err := s.Store.Recommendation(ctx, a.ID)

@@ -234,20 +234,9 @@ func (s *Service) LetterPreview(ctx context.Context, u model.User, appID int64) 
 	if !acc.staff {
 		return nil, apperr.New(apperr.Forbidden, msgStaffOnly)
 	}
-	d := model.Decision{ApplicationID: a.ID, RequestedOre: a.RequestedAmountOre, DecidedBy: u.ID, DecidedAt: s.Now()}
-	if rec, ok, err := s.Store.Recommendation(ctx, a.ID); err != nil {
+	d, err := s.previewDecision(ctx, u, a)
+	if err != nil {
 		return nil, err
-	} else if ok {
-		d.Outcome, d.AmountOre, d.Reasons = rec.Outcome, rec.AmountOre, rec.Reasons
-		if d.DecidedBy == 0 { // the command line: sign with the recommendation's author
-			d.DecidedBy = rec.AuthorID
-		}
-	} else if ds, err := s.Store.Decisions(ctx, a.ID); err != nil {
-		return nil, err
-	} else if len(ds) > 0 {
-		d = ds[len(ds)-1]
-	} else {
-		return nil, apperr.New(apperr.Conflict, i18n.T("Skriv innstillingen før du forhåndsviser brevet.", "Write the recommendation before previewing the letter."))
 	}
 	data, tmpl, err := s.letterData(ctx, a, d, true)
 	if err != nil {
@@ -278,4 +267,28 @@ func (s *Service) LetterForOperator(ctx context.Context, appID int64) ([]byte, s
 	}
 	pdf, err := s.LetterPreview(ctx, SystemUser, appID)
 	return pdf, "draft preview", err
+}
+
+// previewDecision is what a preview shows: while the case awaits a
+// decision, the recommendation; after one, the latest decision.
+func (s *Service) previewDecision(ctx context.Context, u model.User, a model.Application) (model.Decision, error) {
+	awaiting := a.State == workflow.InReview || a.State == workflow.Recommended || a.State == workflow.Appealed
+	if !awaiting {
+		if d, ok, err := s.lastDecision(ctx, a.ID); err != nil || ok {
+			return d, err
+		}
+	}
+	rec, ok, err := s.Store.Recommendation(ctx, a.ID)
+	if err != nil {
+		return model.Decision{}, err
+	}
+	if !ok {
+		return model.Decision{}, apperr.New(apperr.Conflict, i18n.T("Skriv innstillingen før du forhåndsviser brevet.", "Write the recommendation before previewing the letter."))
+	}
+	d := model.Decision{ApplicationID: a.ID, RequestedOre: a.RequestedAmountOre, DecidedBy: u.ID, DecidedAt: s.Now(),
+		Outcome: rec.Outcome, AmountOre: rec.AmountOre, Reasons: rec.Reasons}
+	if d.DecidedBy == 0 { // the command line: sign with the recommendation's author
+		d.DecidedBy = rec.AuthorID
+	}
+	return d, nil
 }
