@@ -57,12 +57,16 @@ func (s *Service) letterData(ctx context.Context, a model.Application, d model.D
 	if err != nil {
 		return letter.Data{}, letter.Template{}, err
 	}
+	logo, err := s.Store.FundLogo(ctx, fund.ID)
+	if err != nil {
+		return letter.Data{}, letter.Template{}, err
+	}
 	role := workflow.RoleLabels[workflow.DecisionMaker]
 	if !signer.Has(workflow.DecisionMaker) {
 		role = workflow.RoleLabels[workflow.CaseOfficer]
 	}
 	data := letter.Data{
-		Language: applicant.Language, Municipality: fund.Municipality, Fund: fund.Name,
+		Language: applicant.Language, Municipality: fund.Municipality, Fund: fund.Name, Logo: logo,
 		Addressee: applicant.Name, Unit: a.Unit, CaseNumber: a.CaseNumber, Date: d.DecidedAt,
 		ApplicationTitle: a.Title, Outcome: letter.Outcome(d.Outcome), Requested: d.RequestedOre,
 		Reasons:    letter.Reasons(d.Reasons),

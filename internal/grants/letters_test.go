@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"image"
+	pngenc "image/png"
 	"io"
 	"os/exec"
 	"strings"
@@ -194,5 +196,36 @@ func TestAppealDeadline(t *testing.T) {
 	l, _ := w.g.Ledger(w.ctx, w.officer, w.fund.ID, w.call.BudgetYear)
 	if l.Committed != money.FromKroner(20_000) {
 		t.Fatalf("the new decision's commitment replaced the old one: %+v", l)
+	}
+}
+
+func TestFundLogoGoesOnTheLetters(t *testing.T) {
+	w := newWorld(t, money.FromKroner(1_000_000), false)
+	admin := w.user("Admin", "Stab", nil, workflow.Admin)
+	var png bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
+	if err := pngenc.Encode(&png, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.g.SetFundLogo(w.ctx, w.officer, w.fund.ID, png.Bytes()); !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("a case officer setting the logo: %v", err)
+	}
+	if err := w.g.SetFundLogo(w.ctx, admin, w.fund.ID, []byte("not an image")); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("a broken logo: %v", err)
+	}
+	plain := w.recommended(money.FromKroner(10_000))
+	before, err := w.g.LetterPreview(w.ctx, w.officer, plain.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.g.SetFundLogo(w.ctx, admin, w.fund.ID, png.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	after, err := w.g.LetterPreview(w.ctx, w.officer, plain.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(after, []byte("/Subtype /Image")) || bytes.Contains(before, []byte("/Subtype /Image")) {
+		t.Fatal("the logo is not drawn on the letter once set, or was there before")
 	}
 }

@@ -61,3 +61,29 @@ func (s *Service) SetLetterTemplate(ctx context.Context, u model.User, fundID in
 	}
 	return t, s.Store.SetLetterTemplate(ctx, fundID, raw, store.Change{ActorID: u.ID, Now: s.Now()})
 }
+
+// MaxLogoBytes is the largest logo an admin may give a fund.
+const MaxLogoBytes = 2 << 20
+
+// SetFundLogo gives a fund the logo on its letters (PNG or JPEG); nil
+// removes it. Only admins may.
+func (s *Service) SetFundLogo(ctx context.Context, u model.User, fundID int64, logo []byte) error {
+	if !u.Has(workflow.Admin) {
+		return apperr.New(apperr.Forbidden, i18n.T("Bare administratorer kan endre logoen.", "Only administrators can change the logo."))
+	}
+	if ok, err := s.Store.FundExists(ctx, fundID); err != nil || !ok {
+		if err == nil {
+			err = apperr.New(apperr.NotFound, i18n.T("Fondet finnes ikke.", "The fund does not exist."))
+		}
+		return err
+	}
+	if logo != nil {
+		if len(logo) > MaxLogoBytes {
+			return apperr.New(apperr.TooLarge, i18n.T("Logoen kan være høyst 2 MiB.", "The logo can be at most 2 MiB."))
+		}
+		if err := letter.CheckLogo(logo); err != nil {
+			return apperr.Fields(map[string]i18n.Text{"logo": i18n.T("Logoen må være et gyldig PNG- eller JPEG-bilde.", "The logo must be a valid PNG or JPEG image.")})
+		}
+	}
+	return s.Store.SetFundLogo(ctx, fundID, logo)
+}

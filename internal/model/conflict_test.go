@@ -2,6 +2,7 @@ package model
 
 import (
 	"testing"
+	"time"
 
 	"nyttig/workflow"
 )
@@ -60,5 +61,23 @@ func TestWeightedAndSummary(t *testing.T) {
 	}
 	if !Summarise([]float64{4, 2.4}, 1.5).Disagree {
 		t.Fatal("a spread of 1.6 over a margin of 1.5 is not flagged")
+	}
+}
+
+func TestProvisionalReplyDue(t *testing.T) {
+	submitted := time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC)
+	a := Application{State: workflow.InReview, SubmittedAt: &submitted}
+	if a.ProvisionalReplyDue(time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)) != false {
+		t.Error("due before a month has passed (31 January + 1 month is 3 March)")
+	}
+	if !a.ProvisionalReplyDue(time.Date(2026, 3, 3, 11, 0, 0, 0, time.UTC)) {
+		t.Error("not due after a month")
+	}
+	a.State = workflow.Approved
+	if a.ProvisionalReplyDue(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Error("due after the decision")
+	}
+	if (Application{State: workflow.Draft}).ProvisionalReplyDue(time.Now()) {
+		t.Error("due for a draft")
 	}
 }

@@ -180,3 +180,17 @@ type ApplicationFilter struct {
 	// (lists are newest first).
 	AfterID int64
 }
+
+// ProvisionalReplyDue reports whether an application submitted more than a
+// month ago still awaits a decision at now: the applicant is then owed a
+// provisional reply (forvaltningsloven § 11a).
+func (a Application) ProvisionalReplyDue(now time.Time) bool {
+	if a.SubmittedAt == nil {
+		return false
+	}
+	switch a.State {
+	case workflow.Submitted, workflow.Returned, workflow.InReview, workflow.Recommended, workflow.Appealed:
+		return now.After(a.SubmittedAt.AddDate(0, 1, 0))
+	}
+	return false
+}

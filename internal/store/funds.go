@@ -128,3 +128,16 @@ func (s *Store) Fund(ctx context.Context, id int64) (model.Fund, error) {
 	f, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[model.Fund])
 	return f, translate(err)
 }
+
+// FundLogo returns a fund's logo, or nil when it has none.
+func (s *Store) FundLogo(ctx context.Context, fundID int64) ([]byte, error) {
+	var logo []byte
+	err := s.pool.QueryRow(ctx, "SELECT logo FROM funds WHERE id = $1", fundID).Scan(&logo)
+	return logo, translate(err)
+}
+
+// SetFundLogo replaces (or with nil removes) a fund's logo.
+func (s *Store) SetFundLogo(ctx context.Context, fundID int64, logo []byte) error {
+	_, err := s.pool.Exec(ctx, "UPDATE funds SET logo = $2 WHERE id = $1", fundID, logo)
+	return translate(err)
+}
