@@ -98,6 +98,18 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Get("/letters/{id}", authed(a.downloadLetter))
 		r.Get("/funds/{id}/letter-template", authed(a.getLetterTemplate))
 		r.Put("/funds/{id}/letter-template", authed(a.putLetterTemplate))
+
+		r.Get("/payouts", authed(a.payoutQueue))
+		r.Post("/payouts/{id}/events/{event}", authed(a.firePayout))
+		r.Get("/applications/{id}/payouts", authed(a.listPayouts))
+		r.Put("/applications/{id}/payout-plan", authed(a.putPayoutPlan))
+		r.Put("/applications/{id}/recipient", authed(a.putRecipient))
+		r.Get("/applications/{id}/clawbacks", authed(a.listClawbacks))
+		r.Post("/applications/{id}/clawbacks", authed(a.raiseClawback))
+		r.Post("/clawbacks/{id}/events/{event}", authed(a.fireClawback))
+		r.Post("/payout-exports", authed(a.createPayoutExport))
+		r.Get("/payout-exports/{id}.csv", authed(a.exportCSV))
+		r.Get("/payout-exports/{id}.xlsx", authed(a.exportXLSX))
 	})
 	return r
 }

@@ -210,6 +210,48 @@ func TestAuthorization(t *testing.T) {
 	admins := func(status int) map[string]int { return only(workflow.Admin, status) }
 	comment := map[string]any{"comment": "Beløpet er for lavt."}
 
+	// Finance: tranches moved by staff who are not the principals, so that
+	// each principal's own attempt is what a row checks.
+	fin := e.financeStaff(t)
+	finance := map[string]int{string(workflow.FinanceAttestant): http.StatusOK, string(workflow.FinanceAuthoriser): http.StatusOK}
+	moneyHandlers := map[string]int{string(workflow.FinanceAttestant): http.StatusOK, string(workflow.FinanceAuthoriser): http.StatusOK,
+		string(workflow.CaseOfficer): http.StatusOK, string(workflow.DecisionMaker): http.StatusOK, string(workflow.Admin): http.StatusOK}
+	grantAmount := money.FromKroner(40_000)
+	accepted := func(t *testing.T) (model.Application, []model.Payout) {
+		return e.acceptedGrant(t, own, officer, decider, grantAmount)
+	}
+	attested := func(t *testing.T) model.Payout {
+		_, ps := accepted(t)
+		return e.moveTranche(t, fin.attestant, ps[0].ID, workflow.Attest, grants.PayoutInput{})
+	}
+	paid := func(t *testing.T) model.Application {
+		a, _ := e.paidTranche(t, fin, own, officer, decider, grantAmount)
+		return a
+	}
+	raised := func(t *testing.T) model.Clawback {
+		c, err := e.grants.RaiseClawback(ctx, officer.User, paid(t).ID, money.FromKroner(1_000), "Ikke brukt som søkt.", "setup")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	exported := func(t *testing.T) model.PayoutExport {
+		paid(t)
+		x, err := e.grants.CreatePayoutExport(ctx, fin.attestant.User)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	voucher := map[string]any{"erp_reference": "BILAG-9", "paid_on": time.Now().In(workflow.Oslo).Format(time.DateOnly)}
+	created := func(roles ...workflow.Role) map[string]int {
+		m := map[string]int{}
+		for _, r := range roles {
+			m[string(r)] = http.StatusCreated
+		}
+		return m
+	}
+
 	rows := []authzRow{
 		{"GET /openapi.json", "", func(*testing.T) req { return req{method: "GET", path: "/openapi.json"} },
 			statuses(http.StatusOK, map[string]int{asNobody: http.StatusOK})},
@@ -412,6 +454,49 @@ func TestAuthorization(t *testing.T) {
 		{"POST /applications/{id}/events/{event}", "reverse an appeal", func(t *testing.T) req {
 			return req{method: "POST", path: appPath(appealed(t), "/events/reverse"), body: map[string]any{"comment": "Ny vurdering."}}
 		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.CaseOfficer, http.StatusOK))},
+
+		// Payouts, recipients, repayment demands and ERP export.
+		{"GET /payouts", "", func(*testing.T) req {
+			return req{method: "GET", path: "/payouts"}
+		}, statuses(http.StatusForbidden, moneyHandlers)},
+		{"GET /applications/{id}/payouts", "", func(t *testing.T) req {
+			a, _ := accepted(t)
+			return req{method: "GET", path: appPath(a, "/payouts")}
+		}, onApplication(http.StatusOK, http.StatusOK, finance)},
+		{"POST /payouts/{id}/events/{event}", "attest", func(t *testing.T) req {
+			_, ps := accepted(t)
+			return req{method: "POST", path: payoutEventPath(ps[0].ID, workflow.Attest)}
+		}, statuses(http.StatusForbidden, only(workflow.FinanceAttestant, http.StatusOK))},
+		{"POST /payouts/{id}/events/{event}", "authorise", func(t *testing.T) req {
+			return req{method: "POST", path: payoutEventPath(attested(t).ID, workflow.Authorise), body: voucher}
+		}, statuses(http.StatusForbidden, only(workflow.FinanceAuthoriser, http.StatusOK))},
+		{"PUT /applications/{id}/payout-plan", "", func(t *testing.T) req {
+			return req{method: "PUT", path: appPath(granted(t), "/payout-plan"),
+				body: map[string]any{"tranches": []model.PlanTranche{{AmountOre: requested / 2, Condition: model.OnAcceptance}}}}
+		}, statuses(http.StatusForbidden, only(workflow.CaseOfficer, http.StatusOK))},
+		{"PUT /applications/{id}/recipient", "", func(t *testing.T) req {
+			return req{method: "PUT", path: appPath(draft(t), "/recipient"), body: internalRecipient}
+		}, statuses(http.StatusForbidden, only(workflow.CaseOfficer, http.StatusOK))},
+		{"GET /applications/{id}/clawbacks", "", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(draft(t), "/clawbacks")}
+		}, onApplication(http.StatusOK, http.StatusOK, finance)},
+		{"POST /applications/{id}/clawbacks", "", func(t *testing.T) req {
+			return req{method: "POST", path: appPath(paid(t), "/clawbacks"), body: map[string]any{"amount_ore": 100_000, "reason": "Ikke brukt som søkt."}}
+		}, statuses(http.StatusForbidden, created(workflow.CaseOfficer))},
+		{"POST /clawbacks/{id}/events/{event}", "repay", func(t *testing.T) req {
+			return req{method: "POST", path: clawbackEventPath(raised(t).ID, workflow.Repay), body: map[string]any{"erp_reference": "INN-1",
+				"repaid_on": time.Now().In(workflow.Oslo).Format(time.DateOnly)}}
+		}, statuses(http.StatusForbidden, finance)},
+		{"POST /payout-exports", "", func(t *testing.T) req {
+			paid(t)
+			return req{method: "POST", path: "/payout-exports"}
+		}, statuses(http.StatusForbidden, created(workflow.FinanceAttestant, workflow.FinanceAuthoriser))},
+		{"GET /payout-exports/{id}.csv", "", func(t *testing.T) req {
+			return req{method: "GET", path: fmt.Sprintf("/payout-exports/%d.csv", exported(t).ID)}
+		}, statuses(http.StatusForbidden, finance)},
+		{"GET /payout-exports/{id}.xlsx", "", func(t *testing.T) req {
+			return req{method: "GET", path: fmt.Sprintf("/payout-exports/%d.xlsx", exported(t).ID)}
+		}, statuses(http.StatusForbidden, finance)},
 	}
 
 	routes := apiRoutes(t)

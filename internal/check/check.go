@@ -53,6 +53,8 @@ var Invariants = []Invariant{
 		"No application is asked to repay more than it was paid."), checkDemands},
 	{"plan_sums_to_grant", i18n.T("Utbetalingsplanen til en akseptert søknad summerer seg til tilskuddet.",
 		"The tranches of an accepted application sum to its grant."), checkPlanSums},
+	{"exports_match_tranches", i18n.T("Hver eksportbunt inneholder det antallet og den summen av utbetalte poster den oppgir.",
+		"Every ERP export batch holds the number and total of paid tranches it records."), checkExports},
 	{"history_versions", i18n.T("Historikken nummererer versjonene 1 til gjeldende versjon uten hull.",
 		"Histories number the versions 1 to the current version without gaps."), checkVersions},
 	{"history_edges", i18n.T("Hvert steg i historikken er lovlig etter arbeidsflyten.",
@@ -297,6 +299,21 @@ func checkDemands(ctx context.Context, c *checker) error {
 		if a.Repayments > a.Demanded {
 			c.violate("Søknad %s: tilbakebetalt %s, avkrevd %s.", "Application %s: %s repaid, %s demanded.",
 				a.CaseNumber, a.Repayments.String(), a.Demanded.String())
+		}
+	}
+	return nil
+}
+
+func checkExports(ctx context.Context, c *checker) error {
+	xs, err := c.st.ExportTotals(ctx)
+	if err != nil {
+		return err
+	}
+	for _, x := range xs {
+		if x.Tranches != x.Count || x.TrancheSum != x.Total || x.Unpaid > 0 {
+			c.violate("Eksportbunt %d: oppgir %d poster på %s, har %d på %s, %d av dem ikke utbetalt.",
+				"Export batch %d: records %d tranches of %s, holds %d of %s, %d of them not paid.",
+				x.ID, x.Count, x.Total.String(), x.Tranches, x.TrancheSum.String(), x.Unpaid)
 		}
 	}
 	return nil

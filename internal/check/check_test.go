@@ -184,6 +184,9 @@ func TestCorruptionIsReportedByName(t *testing.T) {
 			f.exec(t, `INSERT INTO ledger_entries (fund_id, year, application_id, kind, amount_ore, payout_id) VALUES ($1, $2, $3, 'payment', $4, $5)`,
 				f.fund.ID, f.year, f.app.ID, f.tranche[0].AmountOre, f.tranche[0].ID)
 		}},
+		{"exports_match_tranches", func() {
+			f.exec(t, `INSERT INTO payout_exports (created_by, count, total_ore) VALUES ($1, 1, 100)`, f.officer.ID)
+		}},
 		{"objects_exist", func() {
 			if err := f.g.Blobs.Remove(f.ctx, letters[0].ObjectKey); err != nil {
 				t.Fatal(err)

@@ -3,6 +3,7 @@
 package money
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -81,4 +82,16 @@ func ParseKroner(s string) (Ore, bool) {
 		ore, _ = strconv.ParseInt(frac, 10, 64)
 	}
 	return Ore(kr*100 + ore), true
+}
+
+// Plain formats the amount for machines that read Norwegian numbers, as
+// ERP imports do: kroner with a comma and always two decimals, no
+// thousands separator and an ASCII minus: "1250000,00", "-12,50".
+func (o Ore) Plain() string {
+	v := int64(o)
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return sign + strconv.FormatInt(v/100, 10) + "," + fmt.Sprintf("%02d", v%100)
 }

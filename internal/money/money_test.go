@@ -44,3 +44,14 @@ func TestParseKroner(t *testing.T) {
 		}
 	}
 }
+
+func TestPlain(t *testing.T) {
+	for _, c := range []struct {
+		in   Ore
+		want string
+	}{{0, "0,00"}, {5, "0,05"}, {1250, "12,50"}, {125_000_000, "1250000,00"}, {-1250, "-12,50"}, {99, "0,99"}} {
+		if got := c.in.Plain(); got != c.want {
+			t.Errorf("Ore(%d).Plain() = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -245,6 +245,24 @@ func (s *Store) EachStoredObject(ctx context.Context, fn func(StoredObject) erro
 	return nil
 }
 
+// ExportTotals is an ERP export batch's recorded count and total beside
+// those of the tranches that name it, and how many of them are not paid.
+type ExportTotals struct {
+	ID         int64
+	Count      int
+	Total      money.Ore
+	Tranches   int
+	TrancheSum money.Ore
+	Unpaid     int
+}
+
+// ExportTotals lists every export batch with its tranches' figures.
+func (s *Store) ExportTotals(ctx context.Context) ([]ExportTotals, error) {
+	return collect[ExportTotals](s.pool.Query(ctx, `SELECT x.id, x.count, x.total_ore, count(p.id), COALESCE(sum(p.amount_ore), 0),
+		count(p.id) FILTER (WHERE p.state <> 'paid')
+		FROM payout_exports x LEFT JOIN payouts p ON p.export_id = x.id GROUP BY x.id ORDER BY x.id`))
+}
+
 func collect[T any](rows pgx.Rows, err error) ([]T, error) {
 	if err != nil {
 		return nil, translate(err)
