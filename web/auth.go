@@ -72,6 +72,8 @@ func (s *site) home(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 	case u.IsStaff():
 		http.Redirect(w, r, "/inbox", http.StatusSeeOther)
+	case financeRole(u):
+		http.Redirect(w, r, "/finance", http.StatusSeeOther)
 	case u.Has(workflow.Reviewer):
 		http.Redirect(w, r, "/reviews", http.StatusSeeOther)
 	default:

@@ -17,6 +17,7 @@ func callPath(id int64) string { return "/calls/" + strconv.FormatInt(id, 10) }
 type callRow struct {
 	Title, Opens, Closes, Year               string
 	RankingHref, DecisionsHref, AssignAction string
+	LedgerHref                               string
 }
 
 type callsView struct {
@@ -52,7 +53,8 @@ func (s *site) calls(w http.ResponseWriter, r *http.Request) error {
 		p := callPath(c.ID)
 		v.Rows = append(v.Rows, callRow{Title: c.Title, Opens: osloTime(c.OpensAt), Closes: osloTime(c.ClosesAt),
 			Year: strconv.Itoa(c.BudgetYear), RankingHref: p + "/ranking", DecisionsHref: p + "/decisions",
-			AssignAction: p + "/reviewer-assignments"})
+			AssignAction: p + "/reviewer-assignments",
+			LedgerHref:   "/funds/" + strconv.FormatInt(c.FundID, 10) + "/ledger?year=" + strconv.Itoa(c.BudgetYear)})
 	}
 	if u.Has(workflow.Admin) {
 		funds, err := s.Store.Funds(r.Context())

@@ -65,6 +65,7 @@ type detailView struct {
 	// AppealCase tells the case officer of an appeal what can happen next.
 	AppealCase     *linkView
 	Letters        *lettersView
+	Money          *moneyView
 	Dismiss        []reasonField
 	DismissOpen    bool
 	Panel          *reviewPanel
@@ -211,6 +212,9 @@ func (s *site) showDetail(w http.ResponseWriter, r *http.Request, u model.User, 
 	if err != nil {
 		return err
 	}
+	if v.Money, err = s.moneySection(ctx, u, app, refused, lang); err != nil {
+		return err
+	}
 	status := http.StatusOK
 	if refused != nil {
 		status = apperr.Status(refused.err)
@@ -248,6 +252,9 @@ func (v *detailView) showRefusal(f *refusal, lang i18n.Lang) {
 	}
 	switch f.form {
 	case formDelete:
+		return
+	case formPlan, formRecipient, formClawback:
+		v.Summary = summarize(e.Fields, lang, moneyHref(f.form))
 		return
 	case formUpload:
 		text := e.Message.In(lang)

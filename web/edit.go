@@ -150,6 +150,8 @@ func (s *site) showForm(w http.ResponseWriter, r *http.Request, cur *model.Appli
 		return err
 	}
 	v.Calls, v.NoCalls = calls, len(calls) == 0
+	v.External = f.OrgNumber != "" || f.AccountNumber != "" ||
+		slices.ContainsFunc(calls, func(c callOption) bool { return c.Selected && c.External })
 	v.Form.Budget = append(slices.Clone(f.Budget), make([]budgetRow, blankBudgetRows)...)
 	status := http.StatusOK
 	if out.err != nil {
@@ -185,7 +187,7 @@ func (s *site) callOptions(ctx context.Context, lang i18n.Lang, current int64, c
 	sel, _ := strconv.ParseInt(chosen, 10, 64)
 	opts := make([]callOption, 0, len(calls))
 	for _, c := range calls {
-		opts = append(opts, callOption{ID: c.ID, Selected: c.ID == sel,
+		opts = append(opts, callOption{ID: c.ID, Selected: c.ID == sel, External: c.ExternalRecipients,
 			Label: fmt.Sprintf(msg("form.deadline").In(lang), c.Title, osloTime(c.ClosesAt))})
 	}
 	return opts, nil

@@ -16,6 +16,7 @@ import (
 // errors in this order.
 var fieldOrder = []string{"call_id", "title", "summary", "need", "solution", "adoption_plan", "expected_benefits",
 	"budget_lines", "own_contribution_ore", "requested_amount_ore", "unit", "partners", "start_date", "end_date",
+	"cost_centre", "project_number", "org_number", "account_number",
 	// the other forms' fields, in the order they show them
 	"conflict", "reason", "declaration", "reviewer_ids", "file",
 	"outcome", "amount_ore", "reasons.rules", "reasons.facts", "reasons.considerations", "override_reason", "comment"}
@@ -55,6 +56,9 @@ func fieldLabel(name string, lang i18n.Lang) string {
 			}
 		}
 		return fmt.Sprintf(msg("summary.budget_line").In(lang), row+1, col)
+	}
+	if label, ok := planFieldLabel(name, lang); ok {
+		return label
 	}
 	if t, ok := catalog["field."+name]; ok {
 		return t.In(lang)

@@ -22,6 +22,9 @@ type appForm struct {
 	Budget                                                         []budgetRow
 	OwnContribution, Requested                                     string
 	Unit, Partners, StartDate, EndDate                             string
+	// The recipient: a unit's cost centre and project number, or, where
+	// the call allows, an organisation and its bank account.
+	CostCentre, ProjectNumber, OrgNumber, AccountNumber string
 }
 
 // budgetRow is one row of the budget table as typed.
@@ -57,6 +60,7 @@ func formFromApplication(a model.Application) appForm {
 		AdoptionPlan: a.AdoptionPlan, ExpectedBenefits: a.ExpectedBenefits,
 		OwnContribution: amountText(a.OwnContributionOre), Requested: amountText(a.RequestedAmountOre),
 		Unit: a.Unit, Partners: strings.Join(a.Partners, "\n"), StartDate: a.StartDate, EndDate: a.EndDate,
+		CostCentre: a.CostCentre, ProjectNumber: a.ProjectNumber, OrgNumber: a.OrgNumber, AccountNumber: a.AccountNumber,
 	}
 	if a.CallID != 0 {
 		f.CallID = strconv.FormatInt(a.CallID, 10)
@@ -82,6 +86,8 @@ func formFromPost(form map[string][]string) appForm {
 		Solution: get("solution"), AdoptionPlan: get("adoption_plan"), ExpectedBenefits: get("expected_benefits"),
 		OwnContribution: get("own_contribution_ore"), Requested: get("requested_amount_ore"), Unit: get("unit"),
 		Partners: get("partners"), StartDate: get("start_date"), EndDate: get("end_date"),
+		CostCentre: get("cost_centre"), ProjectNumber: get("project_number"), OrgNumber: get("org_number"),
+		AccountNumber: get("account_number"),
 	}
 	f.Version, _ = strconv.Atoi(get("version"))
 	cats, descs, amounts := form["budget_category"], form["budget_description"], form["budget_amount_ore"]
@@ -120,7 +126,10 @@ func (f appForm) fields() (model.ApplicationFields, map[string]i18n.Text) {
 		RequestedAmountOre: amount("requested_amount_ore", f.Requested),
 		BudgetLines:        []model.BudgetLine{},
 		Partners:           []string{},
+		Recipient: model.Recipient{CostCentre: f.CostCentre, ProjectNumber: f.ProjectNumber,
+			OrgNumber: f.OrgNumber, AccountNumber: f.AccountNumber},
 	}
+	out.Recipient.Normalise()
 	out.CallID, _ = strconv.ParseInt(f.CallID, 10, 64)
 	for i, row := range f.Budget {
 		out.BudgetLines = append(out.BudgetLines, model.BudgetLine{
@@ -162,16 +171,21 @@ type callOption struct {
 	ID       int64
 	Label    string
 	Selected bool
+	// External is whether the call takes a recipient outside the municipality.
+	External bool
 }
 
 // formView is the data of the application form page.
 type formView struct {
 	Action, Cancel string
 	// Attachments links to where the files of a saved application are added.
-	Attachments    string
-	Form           appForm
-	Calls          []callOption
-	NoCalls        bool
+	Attachments string
+	Form        appForm
+	Calls       []callOption
+	NoCalls     bool
+	// External shows the organisation and account number: the chosen call
+	// takes an external recipient, or the application already names one.
+	External       bool
 	Errors         map[string]string
 	Summary        []summaryItem
 	Message, Flash string

@@ -86,10 +86,25 @@ func TestEveryKeyUsedIsInTheCatalog(t *testing.T) {
 	for _, name := range reasonNames {
 		uses["field."+name], uses["hint."+name] = "reasonFields", "reasonFields"
 	}
-	for _, keys := range []map[string]string{fileTypes, assignmentStatus, recommendationKeys, payoutConditions, payoutStates} {
+	for _, keys := range []map[string]string{fileTypes, assignmentStatus, recommendationKeys, payoutConditions} {
 		for _, key := range keys {
 			uses[key] = "a table of labels"
 		}
+	}
+	for _, e := range workflow.Payout.Events() {
+		uses["done.payout_"+string(e)] = "firePayout (the flash after a payout event)"
+	}
+	for _, e := range workflow.Clawback.Events() {
+		uses["done.clawback_"+string(e)] = "fireClawback (the flash after a claw-back event)"
+	}
+	for _, done := range []string{"plan_saved", "recipient_saved", "clawback_raised"} {
+		uses["done."+done] = "moneyDone (the flash after a money form)"
+	}
+	for _, key := range []string{"money.amount", "money.condition", "money.due_date"} {
+		uses[key] = "planFieldLabel"
+	}
+	for _, key := range ledgerKeys {
+		uses[key], uses[key+"_hint"] = "ledger", "ledger"
 	}
 	for n := model.MinScore; n <= model.MaxScore; n++ {
 		uses["score."+strconv.Itoa(n)] = "showReview (the score scale)"

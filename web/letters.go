@@ -44,17 +44,16 @@ type decisionFacts struct {
 
 type letterRow struct{ Href, Label, Created, Size, Opened string }
 
-type payoutRow struct{ Share, When, Amount, State string }
+// payoutRow is one tranche of the payout plan; Href opens it for those
+// who handle payouts.
+type payoutRow struct{ Share, When, Amount, State, Href, LinkLabel string }
 
 func letterPath(id int64) string { return "/letters/" + strconv.FormatInt(id, 10) }
 
-// payoutConditions and payoutStates label a payout's condition and state.
-var (
-	payoutConditions = map[string]string{model.OnAcceptance: "payout.on_acceptance",
-		model.OnFinalReport: "payout.on_final_report", model.OnDate: "payout.on_date"}
-	payoutStates = map[string]string{"planned": "payout.planned", "due": "payout.due", "attested": "payout.attested",
-		"paid": "payout.paid", "sent_back": "payout.sent_back", "cancelled": "payout.cancelled"}
-)
+// payoutConditions label a payout's condition; its states are labelled
+// by workflow.Payout.
+var payoutConditions = map[string]string{model.OnAcceptance: "payout.on_acceptance",
+	model.OnFinalReport: "payout.on_final_report", model.OnDate: "payout.on_date"}
 
 // labelOf looks up value's label in a table of catalog keys; an unknown
 // value shows as itself.
@@ -140,8 +139,12 @@ func (s *site) lettersSection(ctx context.Context, u model.User, app model.Appli
 	}
 	var total money.Ore
 	for _, p := range payouts {
-		v.Payouts = append(v.Payouts, payoutRow{Share: strconv.Itoa(p.SharePercent) + "\u00a0%", Amount: p.AmountOre.String(),
-			When: labelOf(payoutConditions, p.Condition, lang), State: labelOf(payoutStates, p.State, lang)})
+		row := payoutRow{Share: strconv.Itoa(p.SharePercent) + "\u00a0%", Amount: p.AmountOre.String(),
+			When: dueText(p, lang), State: workflow.Payout.StateLabel(workflow.State(p.State)).In(lang)}
+		if !mine && handlesPayouts(u) {
+			row.Href, row.LinkLabel = payoutPath(p.ID), sprintf(lang, "payout.link", p.Position)
+		}
+		v.Payouts = append(v.Payouts, row)
 		total += p.AmountOre
 	}
 	v.PayoutTotal = total.String()

@@ -27,7 +27,8 @@ var staticDir embed.FS
 // pageNames are the templates under templates/ that are whole pages; each
 // is parsed together with the layout and the shared parts.
 var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error",
-	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch", "lettertemplate"}
+	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch", "lettertemplate",
+	"finance", "payout", "ledger"}
 
 // pageSet holds every page parsed once per language, so that {{t "key"}}
 // is bound to the language at parse time.
@@ -86,11 +87,13 @@ type view struct {
 	SignedIn bool
 	Staff    bool
 	Reviewer bool
-	Roles    string
-	Nav      string
-	Back     string
-	Script   string
-	Page     any
+	// Finance shows the menu's entry for payouts.
+	Finance bool
+	Roles   string
+	Nav     string
+	Back    string
+	Script  string
+	Page    any
 }
 
 // page is one page to render.
@@ -98,7 +101,7 @@ type page struct {
 	Status   int
 	Template string
 	Title    string
-	Nav      string // "applications", "inbox", "calls" or "reviews": the menu entry to mark current
+	Nav      string // "applications", "inbox", "calls", "reviews" or "finance": the menu entry to mark current
 	// Back is where the language switch returns to, when not backPath's
 	// guess: a page shown again after a post to an address without a page.
 	Back string
@@ -121,6 +124,7 @@ func (s *site) render(w http.ResponseWriter, r *http.Request, p page) error {
 	if u, ok := httpx.User(r.Context()); ok {
 		v.User, v.SignedIn, v.Staff, v.Reviewer = u, true, u.IsStaff(), u.Has(workflow.Reviewer)
 		v.Roles = roleNames(u, lang)
+		v.Finance = handlesPayouts(u)
 	}
 	var buf bytes.Buffer
 	if err := s.pages[lang][p.Template].ExecuteTemplate(&buf, "layout", v); err != nil {

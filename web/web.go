@@ -4,8 +4,10 @@
 // officers' inbox, and review and decision: the reviewers' queue, the
 // declaration of impartiality, the review form, the calls with their
 // ranking, the recommendation, the decision and the batch decision; the
-// decision letters, the acceptance of a grant and appeals; and the
-// administrators' letter templates. The pages are html/template files,
+// decision letters, the acceptance of a grant and appeals; the
+// administrators' letter templates; and the money: finance's payout queue,
+// a payout with its attestation and authorisation, an application's payout
+// plan, recipient and claw-backs, and a fund's ledger. The pages are html/template files,
 // one stylesheet and one small script for upload progress, embedded in
 // the binary; every rule is the grants service's, the pages only show and
 // ask.
@@ -86,6 +88,16 @@ func New(d Deps) http.Handler {
 	r.Post("/applications/{id}/recommendation", s.handle(s.saveRecommendation))
 	r.Get("/applications/{id}/decision", s.handle(s.decisionPage))
 	r.Post("/applications/{id}/decision", s.handle(s.decide))
+
+	r.Get("/finance", s.handle(s.financeQueue))
+	r.Get("/payouts/{id}", s.handle(s.payoutPage))
+	r.Post("/payouts/{id}", s.handle(s.firePayout))
+	r.Get("/clawbacks/{id}", s.handle(s.clawbackPage))
+	r.Post("/clawbacks/{id}", s.handle(s.fireClawback))
+	r.Post("/applications/{id}/payout-plan", s.handle(s.savePayoutPlan))
+	r.Post("/applications/{id}/recipient", s.handle(s.saveRecipient))
+	r.Post("/applications/{id}/clawbacks", s.handle(s.raiseClawback))
+	r.Get("/funds/{id}/ledger", s.handle(s.ledger))
 
 	r.Get("/letters/{id}", s.handle(s.downloadLetter))
 	r.Get("/applications/{id}/letter-preview", s.handle(s.letterPreview))
