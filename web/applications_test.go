@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"nyttig/internal/model"
 	"nyttig/internal/money"
@@ -373,6 +374,14 @@ func TestInbox(t *testing.T) {
 		t.Error("the all filter misses the application")
 	}
 	wantStatus(t, c.get("/inbox?state=nonsense"), http.StatusBadRequest)
+	if strings.Contains(rowOf(c.get("/inbox"), app.CaseNumber), "Foreløpig svar") {
+		t.Error("a fresh submission is flagged for a provisional reply")
+	}
+	e.clock.advance(32 * 24 * time.Hour)
+	c.login(officer) // the session from a month ago has expired
+	if !strings.Contains(rowOf(c.get("/inbox"), app.CaseNumber), "Foreløpig svar") {
+		t.Error("a submission over a month old is not flagged for a provisional reply (§ 11a)")
+	}
 }
 
 func TestInboxPages(t *testing.T) {

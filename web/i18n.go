@@ -252,6 +252,7 @@ var catalog = map[string]i18n.Text{
 	"inbox.caption_all": i18n.T("Alle søknader, nyeste først", "All applications, newest first"),
 	"inbox.requested":   i18n.T("Søkt beløp", "Amount applied for"),
 	"inbox.submitted":   i18n.T("Sendt inn", "Submitted"),
+	"inbox.reply_due":   i18n.T("Foreløpig svar skal sendes (over en måned, fvl. § 11a)", "Provisional reply due (over a month, Public Administration Act § 11a)"),
 	"inbox.empty":       i18n.T("Ingen søknader å vise.", "No applications to show."),
 
 	// the detail page: what grants hides, flashes, history

@@ -22,6 +22,9 @@ type stateOption struct {
 
 type inboxRow struct {
 	Href, CaseNumber, Title, Unit, Requested, Submitted, State string
+	// ReplyDue marks an application owed a provisional reply
+	// (forvaltningsloven § 11a): submitted over a month ago, undecided.
+	ReplyDue bool
 }
 
 type inboxView struct {
@@ -75,6 +78,7 @@ func (s *site) inbox(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range apps {
 		row := inboxRow{Href: appPath(a.ID), CaseNumber: a.CaseNumber, Title: titleOr(a.Title, lang), Unit: a.Unit,
 			Requested: a.RequestedAmountOre.String(), State: workflow.Application.StateLabel(a.State).In(lang)}
+		row.ReplyDue = a.ProvisionalReplyDue(s.now())
 		if a.SubmittedAt != nil {
 			row.Submitted = osloTime(*a.SubmittedAt)
 		} else {
