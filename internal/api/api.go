@@ -98,6 +98,7 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Get("/letters/{id}", authed(a.downloadLetter))
 		r.Get("/funds/{id}/letter-template", authed(a.getLetterTemplate))
 		r.Put("/funds/{id}/letter-template", authed(a.putLetterTemplate))
+		r.Put("/funds/{id}/logo", authed(a.putFundLogo))
 
 		r.Get("/payouts", authed(a.payoutQueue))
 		r.Post("/payouts/{id}/events/{event}", authed(a.firePayout))

@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"net/http"
 	"slices"
 	"testing"
@@ -439,6 +442,15 @@ func TestAuthorization(t *testing.T) {
 		{"PUT /funds/{id}/letter-template", "of no fund", func(*testing.T) req {
 			return req{method: "PUT", path: fundPath(noFund), body: letter.DefaultTemplate()}
 		}, statuses(http.StatusForbidden, admins(http.StatusNotFound))},
+		{"PUT /funds/{id}/logo", "", func(t *testing.T) req {
+			return req{method: "PUT", path: fmt.Sprintf("/funds/%d/logo", freshFund(t)), body: tinyPNG(t), header: map[string]string{"Content-Type": "image/png"}}
+		}, statuses(http.StatusForbidden, admins(http.StatusNoContent))},
+		{"PUT /funds/{id}/logo", "not an image", func(t *testing.T) req {
+			return req{method: "PUT", path: fmt.Sprintf("/funds/%d/logo", freshFund(t)), body: "GIF89a not really", header: map[string]string{"Content-Type": "image/png"}}
+		}, statuses(http.StatusForbidden, admins(http.StatusUnprocessableEntity))},
+		{"PUT /funds/{id}/logo", "as text", func(t *testing.T) req {
+			return req{method: "PUT", path: fmt.Sprintf("/funds/%d/logo", freshFund(t)), body: "hello", header: map[string]string{"Content-Type": "text/plain"}}
+		}, statuses(http.StatusUnsupportedMediaType, nil)}, // the body is refused before anyone's rights are looked at
 		{"POST /applications/{id}/events/{event}", "accept a grant", func(t *testing.T) req {
 			return req{method: "POST", path: appPath(granted(t), "/events/accept")}
 		}, onApplication(http.StatusOK, http.StatusForbidden)},
@@ -599,4 +611,13 @@ func TestUserWithoutRoles(t *testing.T) {
 	if len(l.Items) != 0 {
 		t.Errorf("a user without roles sees %d applications", len(l.Items))
 	}
+}
+
+// tinyPNG is a valid 4×2 PNG, as a string body.
+func tinyPNG(t *testing.T) string {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewRGBA(image.Rect(0, 0, 4, 2))); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
 
+	"nyttig/internal/apperr"
+	"nyttig/internal/grants"
 	"nyttig/internal/httpx"
+	"nyttig/internal/i18n"
 	"nyttig/internal/letter"
 	"nyttig/internal/model"
 )
@@ -93,5 +97,27 @@ func (a *api) putLetterTemplate(w http.ResponseWriter, r *http.Request, u model.
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, t)
+	return nil
+}
+
+// putFundLogo sets the logo on a fund's letters from a PNG or JPEG body.
+func (a *api) putFundLogo(w http.ResponseWriter, r *http.Request, u model.User) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	switch ct := r.Header.Get("Content-Type"); ct {
+	case "image/png", "image/jpeg":
+	default:
+		return apperr.New(apperr.Unsupported, i18n.T("Send logoen som image/png eller image/jpeg.", "Send the logo as image/png or image/jpeg."))
+	}
+	logo, err := io.ReadAll(http.MaxBytesReader(w, r.Body, grants.MaxLogoBytes))
+	if err != nil {
+		return apperr.New(apperr.TooLarge, i18n.T("Logoen kan være høyst 2 MiB.", "The logo can be at most 2 MiB."))
+	}
+	if err := a.grants.SetFundLogo(r.Context(), u, id, logo); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
