@@ -234,11 +234,7 @@ func (s *site) answerUpload(w http.ResponseWriter, r *http.Request, appID int64,
 
 // downloadAttachment sends a file to those grants lets open it.
 func (s *site) downloadAttachment(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}
@@ -254,11 +250,7 @@ func (s *site) downloadAttachment(w http.ResponseWriter, r *http.Request) error 
 // deleteAttachment deletes a file and returns to its application; a
 // refusal (the application is submitted) is shown on the application.
 func (s *site) deleteAttachment(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}

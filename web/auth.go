@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"nyttig/internal/apperr"
 	"nyttig/internal/auth"
 	"nyttig/internal/httpx"
@@ -30,6 +32,16 @@ func signedIn(r *http.Request) (model.User, error) {
 		return u, apperr.New(apperr.Unauthenticated, msg("login.required"))
 	}
 	return u, nil
+}
+
+// signedInWithID returns the signed-in user and the page's {id}.
+func signedInWithID(r *http.Request) (model.User, int64, error) {
+	u, err := signedIn(r)
+	if err != nil {
+		return u, 0, err
+	}
+	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	return u, id, err
 }
 
 // parseForm reads a url-encoded form post of at most maxFormBody bytes.

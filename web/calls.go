@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"nyttig/internal/apperr"
 	"nyttig/internal/httpx"
 	"nyttig/internal/model"
@@ -70,11 +68,7 @@ func (s *site) calls(w http.ResponseWriter, r *http.Request) error {
 
 // autoAssign gives every application of a call in review its reviewers.
 func (s *site) autoAssign(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}
@@ -114,11 +108,7 @@ type rankingView struct {
 // summing what each would take against what remains of the frame, with a
 // line where the money runs out.
 func (s *site) ranking(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}

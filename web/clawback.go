@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"nyttig/internal/apperr"
 	"nyttig/internal/grants"
 	"nyttig/internal/httpx"
@@ -26,11 +24,7 @@ func (s *site) clawbackPage(w http.ResponseWriter, r *http.Request) error {
 
 // fireClawback carries out the claw-back event the form names.
 func (s *site) fireClawback(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}
@@ -51,11 +45,7 @@ func (s *site) fireClawback(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *site) showClawback(w http.ResponseWriter, r *http.Request, refused *refusal) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}

@@ -97,11 +97,7 @@ type refusal struct {
 }
 
 func (s *site) applicationDetail(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}
@@ -109,11 +105,7 @@ func (s *site) applicationDetail(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *site) fireEvent(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}
@@ -158,11 +150,7 @@ func (s *site) unconfirmedAcceptance(r *http.Request, u model.User, id int64) (*
 // dismiss dismisses an application (avvisning) with the three parts of
 // its reasons; the case officer's form of it is on the detail page.
 func (s *site) dismiss(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}

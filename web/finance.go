@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"nyttig/internal/apperr"
 	"nyttig/internal/httpx"
 	"nyttig/internal/i18n"
@@ -221,11 +219,7 @@ type ledgerLine struct {
 // ledger shows a fund's budget for a year: the frame, and what grants
 // hold, have been paid, were clawed back, lapsed, and what remains.
 func (s *site) ledger(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"nyttig/internal/apperr"
 	"nyttig/internal/grants"
 	"nyttig/internal/httpx"
@@ -165,11 +163,7 @@ func caseSlug(caseNumber string) string { return strings.ReplaceAll(caseNumber, 
 // downloadLetter sends a stored letter to those grants lets open it; the
 // project lead's first download starts the appeal deadline.
 func (s *site) downloadLetter(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}
@@ -194,11 +188,7 @@ func (s *site) downloadLetter(w http.ResponseWriter, r *http.Request) error {
 // letterPreview sends staff the draft letter the recommendation would
 // give, marked UTKAST.
 func (s *site) letterPreview(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"nyttig/internal/apperr"
 	"nyttig/internal/grants"
 	"nyttig/internal/httpx"
@@ -186,11 +184,7 @@ func sprintf(lang i18n.Lang, key string, args ...any) string {
 
 // assignReviewer assigns one reviewer by hand, from the detail page.
 func (s *site) assignReviewer(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"nyttig/internal/apperr"
 	"nyttig/internal/grants"
 	"nyttig/internal/httpx"
@@ -58,11 +56,7 @@ func (s *site) payoutPage(w http.ResponseWriter, r *http.Request) error {
 
 // firePayout carries out the payout event the form names.
 func (s *site) firePayout(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}
@@ -89,11 +83,7 @@ func (s *site) firePayout(w http.ResponseWriter, r *http.Request) error {
 // showPayout renders the payout page, with the error of a refused post
 // beside the form that sent it when refused is not nil.
 func (s *site) showPayout(w http.ResponseWriter, r *http.Request, refused *refusal) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"nyttig/internal/apperr"
 	"nyttig/internal/httpx"
 	"nyttig/internal/i18n"
@@ -81,11 +79,7 @@ type declarationView struct {
 func (v declarationView) Err(name string) string { return v.Errors[name] }
 
 func (s *site) declarationPage(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}
@@ -93,11 +87,7 @@ func (s *site) declarationPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *site) declare(w http.ResponseWriter, r *http.Request) error {
-	u, err := signedIn(r)
-	if err != nil {
-		return err
-	}
-	id, err := httpx.IDParam(chi.URLParam(r, "id"))
+	u, id, err := signedInWithID(r)
 	if err != nil {
 		return err
 	}
