@@ -66,6 +66,10 @@ func TestBrowserAttestAuthoriseAndLedger(t *testing.T) {
 	b.switchLanguage("nb")
 	b.wantText("table.ledger", "Utbetalt", "kr 150\u00a0000", "Gjenstår")
 	b.checkA11y("ledger (nb)")
+	b.open("/finance/exports")
+	b.load("make an ERP export", 200, chromedp.Click(chromedp.CSS(`form[action="/finance/exports"] button`)))
+	b.wantText(".flash", "Eksporten er laget.")
+	b.checkA11y("ERP exports (nb)")
 
 	b.logout("nb")
 
@@ -86,7 +90,7 @@ func TestBrowserAttestAuthoriseAndLedger(t *testing.T) {
 	if got := e.payoutState(t, pc.payouts[0].ID); got != "paid" {
 		t.Errorf("the tranche ends %s, want paid", got)
 	}
-	if len(b.checked) != 15 {
-		t.Errorf("axe checked %d pages, want every page visited (15): %v", len(b.checked), b.checked)
+	if len(b.checked) != 16 {
+		t.Errorf("axe checked %d pages, want every page visited (16): %v", len(b.checked), b.checked)
 	}
 }

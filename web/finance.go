@@ -53,6 +53,8 @@ type financeView struct {
 	Next      string
 	// Ledgers link to each fund's ledger.
 	Ledgers []linkView
+	// Exports is true for finance, who make the ERP exports.
+	Exports bool
 }
 
 // financeQueue lists the tranches in one state for finance and case
@@ -153,6 +155,9 @@ func (s *site) renderFinance(w http.ResponseWriter, r *http.Request, v financeVi
 	funds, err := s.Store.Funds(r.Context())
 	if err != nil {
 		return err
+	}
+	if u, ok := httpx.User(r.Context()); ok {
+		v.Exports = financeRole(u)
 	}
 	year := strconv.Itoa(s.now().In(workflow.Oslo).Year())
 	for _, f := range funds {

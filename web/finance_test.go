@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"nyttig/internal/grants"
 	"nyttig/internal/model"
 	"nyttig/internal/money"
@@ -403,4 +405,60 @@ func TestWriteOffIsTheAuthorisers(t *testing.T) {
 	att.login(pc.attestant)
 	r = att.post(cb, url.Values{"event": {"write_off"}, "comment": {"Prøver"}})
 	wantStatus(t, r, http.StatusConflict)
+}
+
+func TestERPExportPage(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	pc := e.accepted(t, money.FromKroner(200_000))
+	_, err := e.grants.FirePayout(ctx, pc.attestant, pc.payouts[0].ID, workflow.Attest, grants.PayoutInput{}, "test")
+	noErr(t, err)
+	_, err = e.grants.FirePayout(ctx, pc.authoriser, pc.payouts[0].ID, workflow.Authorise,
+		grants.PayoutInput{ERPReference: "B-77", PaidOn: today()}, "test")
+	noErr(t, err)
+
+	applicant := e.client(t)
+	applicant.login(pc.applicant)
+	wantStatus(t, applicant.get("/finance/exports"), http.StatusForbidden)
+
+	a := e.client(t)
+	a.login(pc.authoriser)
+	if !strings.Contains(a.get("/finance").body, `href="/finance/exports"`) {
+		t.Error("the finance page does not link to the exports")
+	}
+	wantRedirect(t, a.post("/finance/exports", url.Values{}), "/finance/exports?done=export")
+	r := a.get("/finance/exports?done=export")
+	wantStatus(t, r, http.StatusOK)
+	wantIn(t, "the exports page", mainText(t, r), "Eksporten er laget.")
+	links := findAll(r.doc, isCSVLink)
+	if len(links) == 0 {
+		t.Fatal("no CSV link on the exports page")
+	}
+	csvPath, _ := attr(links[0], "href")
+	first := a.get(csvPath)
+	wantStatus(t, first, http.StatusOK)
+	if !strings.Contains(first.body, pc.app.CaseNumber) || !strings.Contains(first.body, "150000,00") || !strings.Contains(first.body, "B-77") {
+		t.Fatalf("the CSV lacks the paid tranche:\n%s", first.body)
+	}
+	if again := a.get(csvPath); again.body != first.body {
+		t.Error("downloading the batch again gave other bytes")
+	}
+	xlsx := a.get(strings.TrimSuffix(csvPath, ".csv") + ".xlsx")
+	wantStatus(t, xlsx, http.StatusOK)
+	if !strings.HasPrefix(xlsx.body, "PK") {
+		t.Error("the XLSX download is not a ZIP container")
+	}
+	// Nothing new to export: said on the page, nothing recorded.
+	r = a.post("/finance/exports", url.Values{})
+	wantStatus(t, r, http.StatusConflict)
+	if n := len(findAll(r.doc, isCSVLink)); n != len(links) {
+		t.Errorf("a refused export changed the list from %d to %d batches", len(links), n)
+	}
+	wantStatus(t, a.get("/finance/exports/999999999.csv"), http.StatusNotFound)
+	wantStatus(t, a.get("/finance/exports/1.pdf"), http.StatusNotFound)
+}
+
+func isCSVLink(n *html.Node) bool {
+	href, _ := attr(n, "href")
+	return n.Data == "a" && strings.HasSuffix(href, ".csv")
 }

@@ -28,7 +28,7 @@ var staticDir embed.FS
 // is parsed together with the layout and the shared parts.
 var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error",
 	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch", "lettertemplate",
-	"finance", "payout", "ledger"}
+	"finance", "payout", "ledger", "exports"}
 
 // pageSet holds every page parsed once per language, so that {{t "key"}}
 // is bound to the language at parse time.

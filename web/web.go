@@ -90,6 +90,9 @@ func New(d Deps) http.Handler {
 	r.Post("/applications/{id}/decision", s.handle(s.decide))
 
 	r.Get("/finance", s.handle(s.financeQueue))
+	r.Get("/finance/exports", s.handle(s.exports))
+	r.Post("/finance/exports", s.handle(s.createExport))
+	r.Get("/finance/exports/{file}", s.handle(s.exportFile))
 	r.Get("/payouts/{id}", s.handle(s.payoutPage))
 	r.Post("/payouts/{id}", s.handle(s.firePayout))
 	r.Get("/clawbacks/{id}", s.handle(s.clawbackPage))

@@ -71,7 +71,7 @@ var Invariants = []Invariant{
 var sideEvents = []string{
 	model.EventAttachmentAdded, model.EventAttachmentDeleted, model.EventAttachmentRead,
 	store.EventLetterCreated, store.EventReviewerAssigned, store.EventDeclaration, store.EventReviewSubmitted,
-	store.EventRecommendation, model.EventPayoutPlanAdjusted,
+	store.EventRecommendation, model.EventPayoutPlanAdjusted, model.EventEvaluation,
 }
 
 // editEvents are versioned history events that change an application

@@ -44,7 +44,10 @@ func (s *Service) acceptanceFacts(ctx context.Context, a model.Application, e wo
 			"The deadline for accepting the grant passed at %s.", oslo(due)))
 	}
 	if e == workflow.Accept {
-		p.payouts, err = s.acceptedPayouts(ctx, a.ID, d, call)
+		if p.payouts, err = s.acceptedPayouts(ctx, a.ID, d, call); err != nil {
+			return err
+		}
+		p.reports, err = s.reportsAtAcceptance(ctx, a, call)
 	}
 	return err
 }

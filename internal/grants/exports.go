@@ -72,3 +72,11 @@ func (s *Service) ExportXLSX(ctx context.Context, u model.User, id int64) ([]byt
 	}
 	return b, x, nil
 }
+
+// PayoutExports lists the latest hundred batches, for finance.
+func (s *Service) PayoutExports(ctx context.Context, u model.User) ([]model.PayoutExport, error) {
+	if !isFinance(u) {
+		return nil, apperr.New(apperr.Forbidden, msgExportFinanceOnly)
+	}
+	return s.Store.PayoutExports(ctx, 100)
+}

@@ -578,11 +578,12 @@ func TestCompletedCaseMakesTheFinalTrancheDue(t *testing.T) {
 	if _, err := w.g.MakeDueTranches(w.ctx); err != nil || w.payout(plan[1].ID).State != "planned" {
 		t.Fatalf("before the report: %s, %v", w.payout(plan[1].ID).State, err)
 	}
-	// The reporting lifecycle is not wired yet: walk it in the store.
+	// Walk the lifecycle in the store, past the reports and their guard.
 	for _, e := range []workflow.Event{workflow.SubmitFinalReport, workflow.Complete} {
 		if _, err := w.st.Transition(w.ctx, a.ID, store.Change{ActorID: w.officer.ID, Now: time.Now()},
 			func(cur model.Application, _ model.Call) (store.Decision, error) {
-				to, err := workflow.Application.Fire(w.ctx, cur.State, e, workflow.Actor{Roles: []workflow.Role{workflow.Applicant, workflow.CaseOfficer}, Owner: true}, workflow.Facts{})
+				to, err := workflow.Application.Fire(w.ctx, cur.State, e, workflow.Actor{Roles: []workflow.Role{workflow.Applicant, workflow.CaseOfficer}, Owner: true},
+					workflow.Facts{FinalReportApproved: true, EvaluationIn: true})
 				return store.Decision{To: to, Event: e}, err
 			}); err != nil {
 			t.Fatal(err)

@@ -40,12 +40,13 @@ func New(st *store.Store, blobs *blob.Store) *Service {
 // removes it: older than any upload in flight.
 const orphanAge = time.Hour
 
-// Implemented are the events whose effects Nyttig carries out today. The
-// workflow defines the whole lifecycle; the rest (final reports and
-// completion) arrive with their features and are refused until then.
+// Implemented are the events a person or the system fires on an
+// application directly. The final report's own events (submit_final_report,
+// return_final_report) are carried out by the final report's lifecycle
+// (FireReport), never on their own, so they are not here.
 var Implemented = []workflow.Event{workflow.Submit, workflow.Return, workflow.Resubmit, workflow.StartReview, workflow.Withdraw,
 	workflow.Recommend, workflow.Approve, workflow.Reject, workflow.Dismiss,
-	workflow.Accept, workflow.Decline, workflow.Lapse, workflow.Appeal, workflow.Reverse}
+	workflow.Accept, workflow.Decline, workflow.Lapse, workflow.Appeal, workflow.Reverse, workflow.Complete}
 
 var (
 	msgNoApplication = i18n.T("Fant ikke søknaden.", "Application not found.")
@@ -260,7 +261,8 @@ func (s *Service) FireWith(ctx context.Context, u model.User, id int64, e workfl
 			if err != nil {
 				return store.Decision{}, fireError(err, cur.State, e)
 			}
-			d := store.Decision{To: to, Event: e, Comment: comment, Release: slices.Contains(releasingEvents, e), Payouts: pre.payouts}
+			d := store.Decision{To: to, Event: e, Comment: comment, Release: slices.Contains(releasingEvents, e), Payouts: pre.payouts,
+				Reports: pre.reports}
 			if outcome, ok := decisionEvents[e]; ok {
 				d.Record = &model.Decision{ApplicationID: cur.ID, Outcome: outcome, RequestedOre: cur.RequestedAmountOre,
 					Reasons: pre.reasons, DecidedBy: u.ID, DecidedAt: now}
@@ -285,6 +287,7 @@ type preFacts struct {
 	facts   workflow.Facts
 	reasons model.Reasons
 	payouts []model.Payout
+	reports []model.Report
 }
 
 // gatherFacts reads what the guards of e need beyond the application row:
@@ -314,6 +317,10 @@ func (s *Service) gatherFacts(ctx context.Context, u model.User, a model.Applica
 			return p, nil // the workflow refuses with the right status
 		}
 		return p, s.acceptanceFacts(ctx, a, e, &p)
+	case workflow.Complete:
+		var err error
+		p.facts.FinalReportApproved, p.facts.EvaluationIn, p.facts.TranchesOpen, err = s.Store.CompletionFacts(ctx, a.ID)
+		return p, err
 	case workflow.Appeal:
 		if !slices.Contains(s.Available(u, a), e) {
 			return p, nil

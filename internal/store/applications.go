@@ -194,6 +194,8 @@ type Decision struct {
 	Release bool
 	// Payouts, when set, is the payout plan an acceptance creates.
 	Payouts []model.Payout
+	// Reports, when set, are the reports an acceptance creates.
+	Reports []model.Report
 }
 
 // Transition moves an application in one transaction: it locks the row,
@@ -239,6 +241,9 @@ func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func
 			}
 		}
 		if err := insertPayouts(ctx, tx, id, d.Payouts, ch); err != nil {
+			return err
+		}
+		if err := insertReports(ctx, tx, id, d.Reports, ch); err != nil {
 			return err
 		}
 		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))

@@ -88,3 +88,16 @@ func (s *Store) ExportLines(ctx context.Context, exportID int64) ([]model.Export
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[model.ExportLine])
 	return out, translate(err)
 }
+
+// PayoutExports lists the recorded batches, newest first.
+func (s *Store) PayoutExports(ctx context.Context, limit int) ([]model.PayoutExport, error) {
+	rows, err := s.pool.Query(ctx, "SELECT "+exportColumns+" FROM payout_exports ORDER BY id DESC LIMIT $1", limit)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[model.PayoutExport])
+	if out == nil {
+		out = []model.PayoutExport{}
+	}
+	return out, translate(err)
+}
