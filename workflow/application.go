@@ -105,7 +105,7 @@ var ApplicationTransitions = []Transition{
 		i18n.T("Lever sluttrapport", "Submit final report")},
 	{ReturnFinalReport, []State{FinalReportSubmitted}, Accepted, []Role{CaseOfficer}, false, []Guard{requireComment},
 		i18n.T("Send sluttrapporten tilbake", "Return the final report")},
-	{Complete, []State{FinalReportSubmitted}, Completed, []Role{CaseOfficer, System}, false, nil,
+	{Complete, []State{FinalReportSubmitted}, Completed, []Role{CaseOfficer, System}, false, []Guard{requireReadyToComplete},
 		i18n.T("Avslutt", "Complete")},
 }
 

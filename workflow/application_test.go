@@ -52,7 +52,8 @@ var allowed = map[string]State{
 func passingFacts() Facts {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	return Facts{Now: now, CallOpensAt: now.Add(-time.Hour), CallClosesAt: now.Add(time.Hour), Comment: "ok",
-		HasRecommendation: true, AmountOre: 100, RequestedOre: 100, DeclaredFree: true}
+		HasRecommendation: true, AmountOre: 100, RequestedOre: 100, DeclaredFree: true,
+		FinalReportApproved: true, EvaluationIn: true}
 }
 
 func TestEveryStateEventRole(t *testing.T) {

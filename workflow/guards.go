@@ -45,6 +45,13 @@ type Facts struct {
 	ERPReference     string
 	// BookedOn is the civil date the money moved (midnight UTC of it).
 	BookedOn time.Time
+
+	// For completing a case: whether its final report is approved and its
+	// evaluation is in, and how many tranches are neither paid nor
+	// cancelled.
+	FinalReportApproved bool
+	EvaluationIn        bool
+	TranchesOpen        int
 }
 
 // Guard checks a precondition of a transition; a nil result lets it pass.

@@ -111,6 +111,12 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Post("/payout-exports", authed(a.createPayoutExport))
 		r.Get("/payout-exports/{id}.csv", authed(a.exportCSV))
 		r.Get("/payout-exports/{id}.xlsx", authed(a.exportXLSX))
+
+		r.Get("/applications/{id}/reports", authed(a.listReports))
+		r.Get("/reports/overdue", authed(a.overdueReports))
+		r.Put("/reports/{id}", authed(a.putReport))
+		r.Post("/reports/{id}/events/{event}", authed(a.fireReport))
+		r.Put("/applications/{id}/evaluation", authed(a.putEvaluation))
 	})
 	return r
 }

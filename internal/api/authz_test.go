@@ -247,6 +247,26 @@ func TestAuthorization(t *testing.T) {
 		return x
 	}
 	voucher := map[string]any{"erp_reference": "BILAG-9", "paid_on": time.Now().In(workflow.Oslo).Format(time.DateOnly)}
+	// Reports: the final report of an accepted grant, written by the owner,
+	// and submitted.
+	finalReport := func(t *testing.T) model.Report {
+		a, _ := accepted(t)
+		return e.finalReport(t, a.ID)
+	}
+	written := func(t *testing.T) model.Report {
+		r := finalReport(t)
+		if _, err := e.grants.UpdateReport(ctx, own.User, r.ID, reportContent, "setup"); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	submitted := func(t *testing.T) model.Report {
+		r := written(t)
+		if _, err := e.grants.FireReport(ctx, own.User, r.ID, workflow.SubmitReport, "", "setup"); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
 	created := func(roles ...workflow.Role) map[string]int {
 		m := map[string]int{}
 		for _, r := range roles {
@@ -509,6 +529,28 @@ func TestAuthorization(t *testing.T) {
 		{"GET /payout-exports/{id}.xlsx", "", func(t *testing.T) req {
 			return req{method: "GET", path: fmt.Sprintf("/payout-exports/%d.xlsx", exported(t).ID)}
 		}, statuses(http.StatusForbidden, finance)},
+
+		// Reports and the evaluation.
+		{"GET /applications/{id}/reports", "", func(t *testing.T) req {
+			a, _ := accepted(t)
+			return req{method: "GET", path: appPath(a, "/reports")}
+		}, onApplication(http.StatusOK, http.StatusOK)},
+		{"GET /reports/overdue", "", func(*testing.T) req {
+			return req{method: "GET", path: "/reports/overdue"}
+		}, statuses(http.StatusForbidden, map[string]int{string(workflow.CaseOfficer): http.StatusOK, string(workflow.Admin): http.StatusOK})},
+		{"PUT /reports/{id}", "", func(t *testing.T) req {
+			return req{method: "PUT", path: reportPath(finalReport(t)), body: reportContent}
+		}, onApplication(http.StatusOK, http.StatusForbidden)},
+		{"POST /reports/{id}/events/{event}", "submit", func(t *testing.T) req {
+			return req{method: "POST", path: reportPath(written(t)) + "/events/submit"}
+		}, onApplication(http.StatusOK, http.StatusForbidden)},
+		{"POST /reports/{id}/events/{event}", "return", func(t *testing.T) req {
+			return req{method: "POST", path: reportPath(submitted(t)) + "/events/return", body: comment}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.CaseOfficer, http.StatusOK))},
+		{"PUT /applications/{id}/evaluation", "by a unit leader who is not the applicant's", func(t *testing.T) req {
+			a, _ := accepted(t)
+			return req{method: "PUT", path: appPath(a, "/evaluation"), body: evaluation}
+		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.UnitLeader, http.StatusForbidden))},
 	}
 
 	routes := apiRoutes(t)

@@ -355,6 +355,7 @@ var lifecycles = map[string]struct {
 	"application": {workflow.Application, model.EventCreated, workflow.Draft},
 	"payout":      {workflow.Payout, string(workflow.CreatePayout), workflow.PayoutPlanned},
 	"clawback":    {workflow.Clawback, string(workflow.RaiseClawback), workflow.ClawbackRaised},
+	"report":      {workflow.Report, string(workflow.CreateReport), workflow.ReportDraft},
 }
 
 // legalEdge reports whether a history step is one its workflow allows.
@@ -367,7 +368,8 @@ func legalEdge(e store.Edge) bool {
 	switch {
 	case e.Event == l.create:
 		return e.Versioned && e.From == "" && to == l.initial
-	case e.Subject == "application" && slices.Contains(editEvents, e.Event):
+	case e.Subject == "application" && slices.Contains(editEvents, e.Event),
+		e.Subject == "report" && e.Event == model.EventEdited:
 		return e.Versioned && from == to && l.lc.KnownState(to)
 	case e.Subject == "application" && slices.Contains(sideEvents, e.Event):
 		return !e.Versioned && from == to && l.lc.KnownState(to)

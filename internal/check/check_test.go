@@ -85,6 +85,22 @@ func setup(t *testing.T) fixture {
 	}
 	step(decider, workflow.Approve)
 	step(applicant, workflow.Accept)
+	// The final report written, submitted and returned: its history and
+	// the application's steps with it.
+	reports, err := st.Reports(ctx, a.ID)
+	if err != nil || len(reports) == 0 {
+		t.Fatalf("reports %v, %v", reports, err)
+	}
+	final := reports[len(reports)-1]
+	if _, err := g.UpdateReport(ctx, applicant, final.ID, model.ReportContent{WorkDone: "w", Results: "r"}, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.FireReport(ctx, applicant, final.ID, workflow.SubmitReport, "", "t"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.FireReport(ctx, officer, final.ID, workflow.ReturnReport, "Mer", "t"); err != nil {
+		t.Fatal(err)
+	}
 	tranches, err := st.Payouts(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)

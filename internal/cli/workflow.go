@@ -10,7 +10,7 @@ import (
 )
 
 func runWorkflow(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("workflow", "workflow mermaid [application|payout|clawback]\n\nPrints a lifecycle as a Mermaid state diagram; the application's is the README's.", stderr)
+	fs := newFlags("workflow", "workflow mermaid [application|payout|clawback|report]\n\nPrints a lifecycle as a Mermaid state diagram; the application's is the README's.", stderr)
 	if len(args) == 0 || args[0] != "mermaid" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fs.Usage()
@@ -33,6 +33,7 @@ func runWorkflow(_ context.Context, args []string, stdout, stderr io.Writer) err
 		"application": {workflow.Application, workflow.Draft},
 		"payout":      {workflow.Payout, workflow.PayoutPlanned},
 		"clawback":    {workflow.Clawback, workflow.ClawbackRaised},
+		"report":      {workflow.Report, workflow.ReportDraft},
 	}
 	l, ok := lifecycles[which]
 	if !ok {

@@ -123,8 +123,8 @@ func (s *Service) LapseOverdue(ctx context.Context) (int, error) {
 	}
 }
 
-// RunDeadlinesEvery lapses overdue grants, issues pending letters and
-// makes dated payouts due until ctx ends.
+// RunDeadlinesEvery lapses overdue grants, issues pending letters,
+// makes dated payouts due and completes finished cases, until ctx ends.
 func (s *Service) RunDeadlinesEvery(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -137,6 +137,9 @@ func (s *Service) RunDeadlinesEvery(ctx context.Context, every time.Duration) {
 		}
 		if n, err := s.MakeDueTranches(ctx); err != nil {
 			slog.Warn("making dated payouts due", "made_due", n, "err", err)
+		}
+		if n, err := s.CompleteReady(ctx); err != nil {
+			slog.Warn("completing finished cases", "completed", n, "err", err)
 		}
 		select {
 		case <-ctx.Done():

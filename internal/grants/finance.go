@@ -149,8 +149,9 @@ func unbarred(ctx context.Context, lc *workflow.Lifecycle, state workflow.State,
 
 // conditionMet reports whether a planned tranche's condition holds at now:
 // the grant is accepted, and an on_date tranche's date has come (in Oslo),
-// and an on_final_report tranche's report is approved (the case completed).
-func conditionMet(p model.Payout, appState workflow.State, now time.Time) bool {
+// and an on_final_report tranche's report is approved (or the case
+// completed).
+func conditionMet(p model.Payout, appState workflow.State, finalApproved bool, now time.Time) bool {
 	if !slices.Contains(acceptedStates, appState) {
 		return false
 	}
@@ -160,7 +161,7 @@ func conditionMet(p model.Payout, appState workflow.State, now time.Time) bool {
 	case model.OnDate:
 		return p.DueDate != "" && p.DueDate <= now.In(workflow.Oslo).Format(time.DateOnly)
 	case model.OnFinalReport:
-		return appState == workflow.Completed
+		return finalApproved || appState == workflow.Completed
 	}
 	return false
 }

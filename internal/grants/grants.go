@@ -234,6 +234,10 @@ func (s *Service) FireWith(ctx context.Context, u model.User, id int64, e workfl
 	if err != nil {
 		return model.Application{}, err
 	}
+	if e == workflow.SubmitFinalReport || e == workflow.ReturnFinalReport {
+		return model.Application{}, apperr.New(apperr.Conflict, i18n.T(
+			"Sluttrapporten leveres og sendes tilbake på selve rapporten.", "The final report is submitted and returned on the report itself."))
+	}
 	if !slices.Contains(Implemented, e) {
 		return model.Application{}, apperr.New(apperr.Conflict, i18n.T(
 			"Denne handlingen er ikke tatt i bruk ennå.", "This action is not available yet."))

@@ -113,7 +113,7 @@ func (s *Service) acceptedPayouts(ctx context.Context, appID int64, d model.Deci
 	for i, t := range plan {
 		p := model.Payout{SharePercent: model.SharePercent(t.AmountOre, d.AmountOre), AmountOre: t.AmountOre,
 			Condition: t.Condition, DueDate: t.DueDate, State: string(workflow.PayoutPlanned)}
-		if conditionMet(p, workflow.Accepted, now) {
+		if conditionMet(p, workflow.Accepted, false, now) {
 			to, err := workflow.Payout.Fire(ctx, workflow.PayoutPlanned, workflow.MakeDue, workflow.Actor{Roles: SystemUser.Roles},
 				workflow.Facts{Now: now, ConditionMet: true})
 			if err != nil {

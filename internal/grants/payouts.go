@@ -38,7 +38,7 @@ func (s *Service) firePayout(ctx context.Context, u model.User, payoutID int64, 
 			facts := relationFacts(u, fc)
 			facts.Now, facts.Comment, facts.ERPReference, facts.BookedOn = now, b.comment, b.erp, b.on
 			facts.ActorAttested = cur.AttestedBy != nil && *cur.AttestedBy == u.ID
-			facts.ConditionMet = met || conditionMet(cur, fc.Application.State, now)
+			facts.ConditionMet = met || conditionMet(cur, fc.Application.State, fc.FinalReportApproved, now)
 			facts.RecipientMissing = fc.Application.Recipient.Missing(fc.Call.ExternalRecipients)
 			from := workflow.State(cur.State)
 			to, err := workflow.Payout.Fire(ctx, from, e, workflow.Actor{Roles: u.Roles, Owner: facts.ActorIsApplicant}, facts)
@@ -112,8 +112,9 @@ func (s *Service) PayoutActions(ctx context.Context, u model.User, p model.Payou
 
 // MakeDueTranches makes due, as the system, every planned tranche whose
 // condition is met: of an accepted grant whose date has come, or of a
-// completed case (its final report approved); and any on-acceptance
-// tranche left planned. Run it periodically; it returns how many became
+// case whose final report is approved (should FireReport's own call of
+// FinalReportApproved not have run); and any on-acceptance tranche left
+// planned. Run it periodically; it returns how many became
 // due.
 func (s *Service) MakeDueTranches(ctx context.Context) (int, error) {
 	today := s.Now().In(workflow.Oslo).Format(time.DateOnly)
@@ -138,8 +139,8 @@ func (s *Service) MakeDueTranches(ctx context.Context) (int, error) {
 }
 
 // FinalReportApproved makes due the tranches of application appID that
-// wait for its final report, as the system; the reporting feature calls it
-// when it approves the report. It returns how many became due.
+// wait for its final report, as the system; FireReport calls it when the
+// final report is approved. It returns how many became due.
 func (s *Service) FinalReportApproved(ctx context.Context, appID int64, requestID string) (int, error) {
 	waiting, err := s.Store.PayoutsWaiting(ctx, model.OnFinalReport, appID, s.Now().In(workflow.Oslo).Format(time.DateOnly))
 	if err != nil {

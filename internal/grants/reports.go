@@ -236,10 +236,14 @@ func (s *Service) PutEvaluation(ctx context.Context, u model.User, appID int64, 
 	if err != nil {
 		return model.Evaluation{}, err
 	}
-	if !ok {
+	if !ok && !u.Has(workflow.UnitLeader) {
+		// Who is no unit leader learns of the application only what they
+		// may see of it.
 		if _, err := s.Application(ctx, u, appID); err != nil {
 			return model.Evaluation{}, err
 		}
+	}
+	if !ok {
 		return model.Evaluation{}, apperr.New(apperr.Forbidden, msgNotLeader)
 	}
 	for _, b := range []*model.Benefit{&f.Quality, &f.Efficiency, &f.AvoidedCosts, &f.Employee, &f.Citizen} {

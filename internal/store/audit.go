@@ -151,7 +151,11 @@ func (s *Store) VersionGaps(ctx context.Context) ([]Versions, error) {
 		UNION ALL
 		SELECT 'clawback', c.id, c.version, count(e.version)::int, COALESCE(min(e.version), 0), COALESCE(max(e.version), 0)
 		FROM clawbacks c LEFT JOIN clawback_events e ON e.clawback_id = c.id
-		GROUP BY c.id HAVING count(e.version) <> c.version OR COALESCE(min(e.version), 0) <> 1 OR COALESCE(max(e.version), 0) <> c.version`))
+		GROUP BY c.id HAVING count(e.version) <> c.version OR COALESCE(min(e.version), 0) <> 1 OR COALESCE(max(e.version), 0) <> c.version
+		UNION ALL
+		SELECT 'report', r.id, r.version, count(e.version)::int, COALESCE(min(e.version), 0), COALESCE(max(e.version), 0)
+		FROM reports r LEFT JOIN report_events e ON e.report_id = r.id
+		GROUP BY r.id HAVING count(e.version) <> r.version OR COALESCE(min(e.version), 0) <> 1 OR COALESCE(max(e.version), 0) <> r.version`))
 }
 
 // Edge is one kind of step found in a history: its event and states, how
@@ -177,6 +181,9 @@ func (s *Store) HistoryEdges(ctx context.Context) ([]Edge, error) {
 		UNION ALL
 		SELECT 'clawback', event, from_state, to_state, true, count(*)::int, min(id)
 		FROM clawback_events GROUP BY event, from_state, to_state
+		UNION ALL
+		SELECT 'report', event, from_state, to_state, true, count(*)::int, min(id)
+		FROM report_events GROUP BY event, from_state, to_state
 		ORDER BY 1, 2, 3, 4`))
 }
 
@@ -214,6 +221,13 @@ func (s *Store) HistoryBreaks(ctx context.Context) ([]Break, error) {
 		UNION ALL
 		SELECT 'clawback', x.id, x.version, x.state, e.to_state
 		FROM clawbacks x JOIN clawback_events e ON e.clawback_id = x.id AND e.version = x.version WHERE e.to_state <> x.state
+		UNION ALL
+		SELECT 'report', e.report_id, e.version, p.to_state, e.from_state
+		FROM report_events e JOIN report_events p ON p.report_id = e.report_id AND p.version = e.version - 1
+		WHERE e.from_state <> p.to_state
+		UNION ALL
+		SELECT 'report', x.id, x.version, x.state, e.to_state
+		FROM reports x JOIN report_events e ON e.report_id = x.id AND e.version = x.version WHERE e.to_state <> x.state
 		ORDER BY 1, 2, 3`))
 }
 

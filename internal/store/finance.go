@@ -62,6 +62,9 @@ type FinanceCase struct {
 	Call        model.Call
 	DecidedBy   []int64
 	Granted     money.Ore
+	// FinalReportApproved is whether the case's final report is approved,
+	// which makes its held-back tranche due.
+	FinalReportApproved bool
 }
 
 func financeCase(ctx context.Context, tx pgx.Tx, appID int64) (FinanceCase, error) {
@@ -87,6 +90,7 @@ func financeCase(ctx context.Context, tx pgx.Tx, appID int64) (FinanceCase, erro
 	if err != nil {
 		return fc, translate(err)
 	}
-	err = tx.QueryRow(ctx, `SELECT COALESCE((SELECT amount_ore FROM decisions WHERE application_id = $1 ORDER BY id DESC LIMIT 1), 0)`, appID).Scan(&fc.Granted)
+	err = tx.QueryRow(ctx, `SELECT COALESCE((SELECT amount_ore FROM decisions WHERE application_id = $1 ORDER BY id DESC LIMIT 1), 0),
+		EXISTS (SELECT 1 FROM reports WHERE application_id = $1 AND kind = 'final' AND state = 'approved')`, appID).Scan(&fc.Granted, &fc.FinalReportApproved)
 	return fc, translate(err)
 }

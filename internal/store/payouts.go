@@ -115,7 +115,8 @@ func (s *Store) PayoutQueue(ctx context.Context, state workflow.State, afterID i
 
 // PayoutsWaiting lists the planned tranches of accepted grants whose
 // condition is cond: for on_date those dated on or before the civil date
-// today, for on_final_report those of completed cases. With appID not 0
+// today, for on_final_report those of cases whose final report is
+// approved (or that are completed). With appID not 0
 // it lists only that application's, and on_final_report ones whatever
 // its state (the caller has just approved its report).
 func (s *Store) PayoutsWaiting(ctx context.Context, cond string, appID int64, today string) ([]model.Payout, error) {
@@ -123,7 +124,8 @@ func (s *Store) PayoutsWaiting(ctx context.Context, cond string, appID int64, to
 		WHERE p.state = 'planned' AND p.condition = $1 AND ($2::bigint = 0 OR p.application_id = $2)
 		  AND a.state IN ('accepted', 'final_report_submitted', 'completed')
 		  AND ($1 <> 'on_date' OR p.due_date <= CAST($3::text AS date))
-		  AND ($1 <> 'on_final_report' OR $2 <> 0 OR a.state = 'completed')
+		  AND ($1 <> 'on_final_report' OR $2 <> 0 OR a.state = 'completed'
+		       OR EXISTS (SELECT 1 FROM reports r WHERE r.application_id = a.id AND r.kind = 'final' AND r.state = 'approved'))
 		ORDER BY p.id`, cond, appID, today)
 	if err != nil {
 		return nil, translate(err)
