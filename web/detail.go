@@ -73,6 +73,7 @@ type detailView struct {
 	CanEdit        bool
 	Flash, Message string
 	Summary        []summaryItem
+	Reports        []reportRow
 }
 
 // linkView is a link to a page of its own: a task waiting for the person.
@@ -201,6 +202,9 @@ func (s *site) showDetail(w http.ResponseWriter, r *http.Request, u model.User, 
 		return err
 	}
 	if v.Money, err = s.moneySection(ctx, u, app, refused, lang); err != nil {
+		return err
+	}
+	if v.Reports, err = s.reportsSection(ctx, u, app, lang); err != nil {
 		return err
 	}
 	status := http.StatusOK

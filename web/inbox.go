@@ -33,6 +33,8 @@ type inboxView struct {
 	Caption string
 	Rows    []inboxRow
 	Next    string
+	// Overdue: the user may see the list of overdue reports.
+	Overdue bool
 }
 
 // inbox lists applications for staff, newest first, in the chosen state:
@@ -63,7 +65,7 @@ func (s *site) inbox(w http.ResponseWriter, r *http.Request) error {
 	}
 	apps, next := onePage(apps)
 
-	v := inboxView{States: []stateOption{{Value: allStates, Label: msg("inbox.all").In(lang), Selected: chosen == allStates}}}
+	v := inboxView{Overdue: seesOverdue(u), States: []stateOption{{Value: allStates, Label: msg("inbox.all").In(lang), Selected: chosen == allStates}}}
 	if r.URL.Query().Get("done") == "recused" {
 		v.Flash = msg("done.recused").In(lang)
 	}

@@ -28,7 +28,7 @@ var staticDir embed.FS
 // is parsed together with the layout and the shared parts.
 var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error",
 	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch", "lettertemplate",
-	"finance", "payout", "ledger", "exports"}
+	"finance", "payout", "ledger", "exports", "overdue", "report", "evaluation"}
 
 // pageSet holds every page parsed once per language, so that {{t "key"}}
 // is bound to the language at parse time.

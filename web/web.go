@@ -71,6 +71,11 @@ func New(d Deps) http.Handler {
 	r.Post("/attachments/{id}/delete", s.handle(s.deleteAttachment))
 
 	r.Get("/inbox", s.handle(s.inbox))
+	r.Get("/reports/overdue", s.handle(s.overdueReports))
+	r.Get("/reports/{id}", s.handle(s.reportPage))
+	r.Post("/reports/{id}", s.handle(s.saveReport))
+	r.Get("/applications/{id}/evaluation", s.handle(s.evaluationPage))
+	r.Post("/applications/{id}/evaluation", s.handle(s.saveEvaluation))
 
 	r.Get("/reviews", s.handle(s.reviewQueue))
 	r.Get("/applications/{id}/declaration", s.handle(s.declarationPage))
