@@ -9,7 +9,6 @@ import (
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
 	"nyttig/internal/money"
-	"nyttig/workflow"
 )
 
 // benefitView is one benefit category: a rating 1–5 and a text.
@@ -48,24 +47,12 @@ func (s *site) evaluationApp(r *http.Request) (model.User, model.Application, er
 	if err != nil {
 		return u, model.Application{}, err
 	}
-	ctx := r.Context()
-	if !u.Has(workflow.UnitLeader) {
-		if _, err := s.Grants.Application(ctx, u, id); err != nil {
-			return u, model.Application{}, err
-		}
-		return u, model.Application{}, apperr.New(apperr.Forbidden, msg("eval.not_leader"))
+	app, err := s.Grants.EvaluationApplication(r.Context(), u, id)
+	if apperr.Is(err, apperr.Forbidden) {
+		err = apperr.New(apperr.Forbidden, msg("eval.not_leader"))
 	}
-	app, err := s.Store.Application(ctx, id)
 	if err != nil {
 		return u, app, err
-	}
-	applicant, err := s.Store.UserByID(ctx, app.ApplicantID)
-	if err != nil {
-		return u, app, err
-	}
-	own := applicant.LeaderID != nil && *applicant.LeaderID == u.ID
-	if app.ApplicantID == u.ID || !(own || (u.Unit != "" && u.Unit == applicant.Unit)) {
-		return u, app, apperr.New(apperr.Forbidden, msg("eval.not_leader"))
 	}
 	return u, app, nil
 }

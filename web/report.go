@@ -127,7 +127,7 @@ func (s *site) showReport(w http.ResponseWriter, r *http.Request, refused *refus
 	if err != nil {
 		return err
 	}
-	rep, err := s.Store.Report(ctx, id)
+	rep, err := s.Grants.Report(ctx, u, id)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (s *site) showReport(w http.ResponseWriter, r *http.Request, refused *refus
 	}
 	state := workflow.State(rep.State)
 	label := workflow.Report.StateLabel(state).In(lang)
-	if (state == workflow.ReportDraft || state == workflow.ReportReturned) && rep.DueDate < s.now().In(workflow.Oslo).Format("2006-01-02") {
+	if rep.Overdue {
 		label = workflow.ReportOverdueLabel.In(lang)
 	}
 	v := reportView{Action: reportPath(id), CaseHref: appPath(app.ID),

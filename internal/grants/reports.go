@@ -86,6 +86,14 @@ func (s *Service) Reports(ctx context.Context, u model.User, appID int64) ([]mod
 	return rs, err
 }
 
+// Report returns a report of an application u may see, marked overdue
+// when it is.
+func (s *Service) Report(ctx context.Context, u model.User, id int64) (model.Report, error) {
+	r, _, err := s.report(ctx, u, id)
+	s.overdue(&r)
+	return r, err
+}
+
 // report returns a report of an application u may see, with it.
 func (s *Service) report(ctx context.Context, u model.User, id int64) (model.Report, model.Application, error) {
 	r, err := s.Store.Report(ctx, id)
@@ -224,27 +232,35 @@ func (s *Service) mayEvaluate(ctx context.Context, u model.User, a model.Applica
 	return ownLeader || sameUnit, nil
 }
 
+// EvaluationApplication returns the application u is to evaluate as the
+// applicant's unit leader, or why not: Forbidden for anyone else, and for
+// who is no unit leader only what they may see of the application (404).
+func (s *Service) EvaluationApplication(ctx context.Context, u model.User, appID int64) (model.Application, error) {
+	a, err := s.Store.Application(ctx, appID)
+	if err != nil {
+		return a, err
+	}
+	ok, err := s.mayEvaluate(ctx, u, a)
+	if err != nil {
+		return a, err
+	}
+	if !ok && !u.Has(workflow.UnitLeader) {
+		if _, err := s.Application(ctx, u, appID); err != nil {
+			return model.Application{}, err
+		}
+	}
+	if !ok {
+		return model.Application{}, apperr.New(apperr.Forbidden, msgNotLeader)
+	}
+	return a, nil
+}
+
 // PutEvaluation stores the end-of-project evaluation of application appID
 // by u, the applicant's unit leader, and completes the case when the rest
 // is in place. People who may not see the application learn nothing of it.
 func (s *Service) PutEvaluation(ctx context.Context, u model.User, appID int64, f model.EvaluationFields, requestID string) (model.Evaluation, error) {
-	a, err := s.Store.Application(ctx, appID)
-	if err != nil {
+	if _, err := s.EvaluationApplication(ctx, u, appID); err != nil {
 		return model.Evaluation{}, err
-	}
-	ok, err := s.mayEvaluate(ctx, u, a)
-	if err != nil {
-		return model.Evaluation{}, err
-	}
-	if !ok && !u.Has(workflow.UnitLeader) {
-		// Who is no unit leader learns of the application only what they
-		// may see of it.
-		if _, err := s.Application(ctx, u, appID); err != nil {
-			return model.Evaluation{}, err
-		}
-	}
-	if !ok {
-		return model.Evaluation{}, apperr.New(apperr.Forbidden, msgNotLeader)
 	}
 	for _, b := range []*model.Benefit{&f.Quality, &f.Efficiency, &f.AvoidedCosts, &f.Employee, &f.Citizen} {
 		b.Text = strings.TrimSpace(b.Text)
