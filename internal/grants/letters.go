@@ -178,12 +178,12 @@ func (s *Service) IssuePendingLetters(ctx context.Context) (int, error) {
 // afterDecision issues the letter of the decision just made; a failure is
 // logged and left for IssuePendingLetters.
 func (s *Service) afterDecision(ctx context.Context, appID int64) {
-	ds, err := s.Store.Decisions(ctx, appID)
-	if err != nil || len(ds) == 0 {
+	d, ok, err := s.lastDecision(ctx, appID)
+	if err != nil || !ok {
 		slog.Warn("letter after decision", "application", appID, "err", err)
 		return
 	}
-	if _, err := s.issueLetter(ctx, ds[len(ds)-1]); err != nil {
+	if _, err := s.issueLetter(ctx, d); err != nil {
 		slog.Warn("letter after decision; will retry", "application", appID, "err", err)
 	}
 }
