@@ -505,38 +505,4 @@ func TestOrphanSweeper(t *testing.T) {
 	if !bytes.Equal(dl.body, pdfFile()) {
 		t.Errorf("the attachment's bytes changed after the sweep")
 	}
-
-	t.Run("periodically", func(t *testing.T) {
-		if _, err := e.blobs.Put(ctx, orphan, bytes.NewReader(pdfFile()), "application/pdf", 1<<20); err != nil {
-			t.Fatal(err)
-		}
-		g := grants.New(e.store, e.blobs)
-		g.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
-		sweepCtx, stop := context.WithCancel(ctx)
-		stopped := make(chan struct{})
-		go func() {
-			g.SweepOrphansEvery(sweepCtx, 10*time.Millisecond)
-			close(stopped)
-		}()
-		// Wait, bounded, for a tick to find the orphan.
-		poll := time.NewTicker(20 * time.Millisecond)
-		defer poll.Stop()
-		giveUp := time.After(30 * time.Second)
-		for {
-			if objects, _ := e.stored(t, objectPrefix(app.ID)); !slices.Contains(objects, orphan) {
-				break
-			}
-			select {
-			case <-giveUp:
-				stop()
-				t.Fatal("the periodic sweep did not remove the orphan within 30 s")
-			case <-poll.C:
-			}
-		}
-		stop()
-		<-stopped
-		if objects, _ := e.stored(t, objectPrefix(app.ID)); len(objects) != 1 {
-			t.Errorf("after the periodic sweep: %v, want only the attachment's object", objects)
-		}
-	})
 }

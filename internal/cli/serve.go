@@ -9,12 +9,14 @@ import (
 	"nyttig/internal/blob"
 	"nyttig/internal/config"
 	"nyttig/internal/grants"
+	"nyttig/internal/jobs"
+	"nyttig/internal/notify"
 	"nyttig/internal/server"
 	"nyttig/internal/store"
 )
 
 func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
-	fs := newFlags("serve", "serve\n\nServes Nyttig on NYTTIG_ADDR (default :8080) until SIGINT or SIGTERM,\nthen finishes the requests in flight. Applies migrations at start.", stderr)
+	fs := newFlags("serve", "serve\n\nServes Nyttig on NYTTIG_ADDR (default :8080) until SIGINT or SIGTERM,\nthen finishes the requests in flight. Applies migrations at start and\nworks background jobs (deadlines, reminders, mail) with the other servers\non the same database.", stderr)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -37,8 +39,18 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	go ensureBucket(ctx, blobs)
 	g := grants.New(st, blobs)
 	g.Limits = grants.Limits{FileBytes: cfg.MaxFileMiB << 20, ApplicationBytes: cfg.MaxApplicationMiB << 20}
-	go g.SweepOrphansEvery(ctx, 15*time.Minute)
-	go g.RunDeadlinesEvery(ctx, time.Minute)
+	runner, err := jobs.Start(ctx, jobs.Deps{Grants: g, Mail: notify.Sender{Addr: cfg.SMTPAddr, From: cfg.MailFrom},
+		BaseURL: cfg.BaseURL, DigestHour: cfg.DigestHour})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := runner.Stop(stopCtx); err != nil {
+			slog.Warn("stopping the job queue", "err", err)
+		}
+	}()
 	h := server.Handler(server.Deps{Store: st, Blobs: blobs, Grants: g, SecureCookies: cfg.SecureCookies(), BaseURL: cfg.BaseURL})
 	return server.Serve(ctx, cfg.Addr, h, nil)
 }

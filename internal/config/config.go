@@ -5,6 +5,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -25,6 +27,11 @@ type Config struct {
 	// (NYTTIG_MAX_FILE_MIB, NYTTIG_MAX_APPLICATION_MIB).
 	MaxFileMiB        int64
 	MaxApplicationMiB int64
+	SMTPAddr          string // NYTTIG_SMTP_ADDR, host:port
+	MailFrom          string // NYTTIG_MAIL_FROM
+	// DigestHour is the hour (Europe/Oslo) the daily digest is mailed
+	// (NYTTIG_DIGEST_HOUR).
+	DigestHour int
 }
 
 // Vars documents each variable; the README's table is written from it.
@@ -39,6 +46,9 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"NYTTIG_BASE_URL", "http://localhost:8080", "the public URL of Nyttig; https:// marks session cookies Secure"},
 	{"NYTTIG_MAX_FILE_MIB", "25", "largest attachment, in MiB"},
 	{"NYTTIG_MAX_APPLICATION_MIB", "100", "largest total of one application's attachments, in MiB"},
+	{"NYTTIG_SMTP_ADDR", "127.0.0.1:1025", "host:port of the SMTP server notifications are mailed through (`make run` uses Mailpit)"},
+	{"NYTTIG_MAIL_FROM", "nyttig@localhost", "sender address of Nyttig's mail"},
+	{"NYTTIG_DIGEST_HOUR", "7", "hour of the day (Europe/Oslo, 0–23) the daily digest is mailed"},
 }
 
 // FromEnv reads and validates the configuration. need lists which groups
@@ -58,6 +68,8 @@ func FromEnv(need ...string) (Config, error) {
 		S3Bucket:    get("S3_BUCKET", "nyttig"),
 		Addr:        get("NYTTIG_ADDR", ":8080"),
 		BaseURL:     strings.TrimRight(get("NYTTIG_BASE_URL", "http://localhost:8080"), "/"),
+		SMTPAddr:    get("NYTTIG_SMTP_ADDR", "127.0.0.1:1025"),
+		MailFrom:    get("NYTTIG_MAIL_FROM", "nyttig@localhost"),
 	}
 	var problems []string
 	ssl, err := strconv.ParseBool(get("S3_USE_SSL", "false"))
@@ -75,6 +87,17 @@ func FromEnv(need ...string) (Config, error) {
 			problems = append(problems, v.name+" must be a whole number of MiB between 1 and 1048576")
 		}
 		*v.dst = n
+	}
+	hour, err := strconv.Atoi(get("NYTTIG_DIGEST_HOUR", "7"))
+	if err != nil || hour < 0 || hour > 23 {
+		problems = append(problems, "NYTTIG_DIGEST_HOUR must be a whole hour between 0 and 23")
+	}
+	c.DigestHour = hour
+	if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+		problems = append(problems, "NYTTIG_SMTP_ADDR must be host:port, e.g. 127.0.0.1:1025")
+	}
+	if a, err := mail.ParseAddress(c.MailFrom); err != nil || a.Name != "" {
+		problems = append(problems, "NYTTIG_MAIL_FROM must be a plain email address, e.g. nyttig@kommune.no")
 	}
 	if c.MaxApplicationMiB < c.MaxFileMiB {
 		problems = append(problems, "NYTTIG_MAX_APPLICATION_MIB must be at least NYTTIG_MAX_FILE_MIB")

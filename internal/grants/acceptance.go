@@ -2,7 +2,6 @@ package grants
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"nyttig/internal/apperr"
@@ -120,32 +119,6 @@ func (s *Service) LapseOverdue(ctx context.Context) (int, error) {
 			return n, nil
 		}
 		after = page[len(page)-1].ID
-	}
-}
-
-// RunDeadlinesEvery lapses overdue grants, issues pending letters,
-// makes dated payouts due and completes finished cases, until ctx ends.
-func (s *Service) RunDeadlinesEvery(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := s.LapseOverdue(ctx); err != nil {
-			slog.Warn("lapsing overdue grants", "lapsed", n, "err", err)
-		}
-		if n, err := s.IssuePendingLetters(ctx); err != nil {
-			slog.Warn("pending letters", "issued", n, "err", err)
-		}
-		if n, err := s.MakeDueTranches(ctx); err != nil {
-			slog.Warn("making dated payouts due", "made_due", n, "err", err)
-		}
-		if n, err := s.CompleteReady(ctx); err != nil {
-			slog.Warn("completing finished cases", "completed", n, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
 	}
 }
 

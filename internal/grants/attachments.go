@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"path"
 	"strings"
 	"time"
@@ -287,24 +286,3 @@ func (s *Service) SweepOrphans(ctx context.Context) (int, error) {
 	})
 }
 
-// SweepOrphansEvery runs SweepOrphans every interval until ctx ends. A
-// sweep that fails (the storage or the database is down) is logged and
-// tried again at the next tick. Several servers may sweep at once.
-func (s *Service) SweepOrphansEvery(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		n, err := s.SweepOrphans(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			slog.WarnContext(ctx, "orphan sweep failed; trying again later", "removed", n, "err", err)
-		case n > 0:
-			slog.InfoContext(ctx, "orphaned attachment objects removed", "removed", n)
-		}
-	}
-}

@@ -10,6 +10,7 @@ import (
 	"nyttig/internal/apperr"
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
+	"nyttig/internal/notify"
 	"nyttig/workflow"
 )
 
@@ -240,7 +241,15 @@ func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func
 				return err
 			}
 		}
-		if err := insertPayouts(ctx, tx, id, d.Payouts, ch); err != nil {
+		notices := notify.ForApplication(id, d.Event, d.To)
+		due, err := insertPayouts(ctx, tx, id, d.Payouts, ch)
+		if err != nil {
+			return err
+		}
+		for _, pid := range due {
+			notices = append(notices, notify.ForPayout(id, pid, workflow.MakeDue)...)
+		}
+		if err := s.notifyTx(ctx, tx, ch, notices...); err != nil {
 			return err
 		}
 		if err := insertReports(ctx, tx, id, d.Reports, ch); err != nil {

@@ -8,6 +8,7 @@ import (
 	"nyttig/internal/apperr"
 	"nyttig/internal/model"
 	"nyttig/internal/money"
+	"nyttig/internal/notify"
 	"nyttig/workflow"
 )
 
@@ -84,6 +85,9 @@ func (s *Store) RaiseClawback(ctx context.Context, c model.Clawback, ch Change, 
 			return translate(err)
 		}
 		if err := appendFinanceEvent(ctx, tx, clawbackEvents, id, 1, ch, workflow.RaiseClawback, "", workflow.ClawbackRaised, c.Reason); err != nil {
+			return err
+		}
+		if err := s.notifyTx(ctx, tx, ch, notify.ForClawback(c.ApplicationID, workflow.RaiseClawback)...); err != nil {
 			return err
 		}
 		c, err = scanClawback(tx.QueryRow(ctx, "SELECT "+clawbackColumns+" FROM clawbacks c WHERE c.id = $1", id))

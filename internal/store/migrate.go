@@ -17,7 +17,8 @@ import (
 const migrationLock = 0x6e7974746967
 
 // Migrate applies the embedded migrations that have not run yet, each in its
-// own transaction, under a session-level advisory lock.
+// own transaction, under a session-level advisory lock, and then River's
+// (the job queue's) own.
 //
 // A small runner rather than jackc/tern: our migrations only ever go
 // forward, are plain SQL embedded in the binary, and need nothing but
@@ -67,5 +68,5 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 		}
 		applied = append(applied, name)
 	}
-	return applied, nil
+	return applied, migrateJobQueue(ctx, s)
 }

@@ -8,6 +8,7 @@ import (
 	"nyttig/internal/apperr"
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
+	"nyttig/internal/notify"
 	"nyttig/workflow"
 )
 
@@ -31,33 +32,35 @@ var (
 	ErrAlreadyPaid = apperr.New(apperr.Conflict, i18n.T("Utbetalingen er allerede utbetalt.", "The payout has already been paid."))
 )
 
-// insertPayouts writes an acceptance's payout plan inside its transaction.
-// Each tranche is created planned; one that is due at once (p.State) is
-// then made due, so its history shows both steps.
-func insertPayouts(ctx context.Context, tx pgx.Tx, appID int64, plan []model.Payout, ch Change) error {
+// insertPayouts writes an acceptance's payout plan inside its transaction
+// and returns the ids of the tranches due at once. Each tranche is created
+// planned; one that is due at once (p.State) is then made due, so its
+// history shows both steps.
+func insertPayouts(ctx context.Context, tx pgx.Tx, appID int64, plan []model.Payout, ch Change) (due []int64, err error) {
 	for i, p := range plan {
 		var id int64
 		err := tx.QueryRow(ctx, `INSERT INTO payouts (application_id, position, share_percent, amount_ore, condition, due_date, state, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::date, 'planned', $7, $7) RETURNING id`,
 			appID, i+1, p.SharePercent, p.AmountOre, p.Condition, p.DueDate, ch.Now).Scan(&id)
 		if err != nil {
-			return translate(err)
+			return nil, translate(err)
 		}
 		if err := appendFinanceEvent(ctx, tx, payoutEvents, id, 1, ch, workflow.CreatePayout, "", workflow.PayoutPlanned, ""); err != nil {
-			return err
+			return nil, err
 		}
 		if workflow.State(p.State) != workflow.PayoutDue {
 			continue
 		}
 		if _, err := tx.Exec(ctx, "UPDATE payouts SET state = 'due', version = 2 WHERE id = $1", id); err != nil {
-			return translate(err)
+			return nil, translate(err)
 		}
+		due = append(due, id)
 		system := Change{RequestID: ch.RequestID, Now: ch.Now}
 		if err := appendFinanceEvent(ctx, tx, payoutEvents, id, 2, system, workflow.MakeDue, workflow.PayoutPlanned, workflow.PayoutDue, ""); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return due, nil
 }
 
 // Payouts lists an application's payout plan.
@@ -203,6 +206,9 @@ func (s *Store) PayoutTransition(ctx context.Context, id int64, ch Change, decid
 			return translate(err)
 		}
 		if err := appendFinanceEvent(ctx, tx, payoutEvents, id, cur.Version+1, ch, step.Event, workflow.State(cur.State), step.To, step.Comment); err != nil {
+			return err
+		}
+		if err := s.notifyTx(ctx, tx, ch, notify.ForPayout(cur.ApplicationID, id, step.Event)...); err != nil {
 			return err
 		}
 		if step.Pay {

@@ -9,6 +9,7 @@ import (
 	"nyttig/internal/apperr"
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
+	"nyttig/internal/notify"
 	"nyttig/workflow"
 )
 
@@ -176,6 +177,9 @@ func (s *Store) ReportTransition(ctx context.Context, id int64, ch Change, decid
 			return translate(err)
 		}
 		if err := appendFinanceEvent(ctx, tx, reportEvents, id, cur.Version+1, ch, step.Event, workflow.State(cur.State), step.To, step.Comment); err != nil {
+			return err
+		}
+		if err := s.notifyTx(ctx, tx, ch, notify.ForReport(app.ID, id, step.Event, cur.Kind == model.ReportFinal)...); err != nil {
 			return err
 		}
 		if step.AppEvent != "" {

@@ -9,6 +9,7 @@ import (
 	"nyttig/internal/apperr"
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
+	"nyttig/internal/notify"
 	"nyttig/workflow"
 )
 
@@ -137,7 +138,10 @@ func (s *Store) AssignReviewer(ctx context.Context, appID, reviewerID int64, ch 
 		if err := tx.QueryRow(ctx, "SELECT name FROM users WHERE id = $1", reviewerID).Scan(&name); err != nil {
 			return translate(err)
 		}
-		return appendAccess(ctx, tx, appID, ch, EventReviewerAssigned, cur.State, name)
+		if err := appendAccess(ctx, tx, appID, ch, EventReviewerAssigned, cur.State, name); err != nil {
+			return err
+		}
+		return s.notifyTx(ctx, tx, ch, notify.ForAssignment(appID, reviewerID)...)
 	})
 }
 

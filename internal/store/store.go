@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"nyttig/internal/apperr"
 	"nyttig/internal/i18n"
@@ -21,6 +22,7 @@ import (
 // Store is the database.
 type Store struct {
 	pool *pgxpool.Pool
+	jobs *river.Client[pgx.Tx] // inserts jobs in the caller's transaction (outbox.go)
 }
 
 // Open connects to the database at url. It does not wait for the server:
@@ -37,7 +39,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	s := &Store{pool: pool}
+	if s.jobs, err = newJobInserter(s); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Close closes every connection.
