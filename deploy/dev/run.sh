@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deploy/dev/run.sh — Nyttig on this machine with demo data: starts (or reuses)
-# PostgreSQL and MinIO, builds the server, migrates, seeds the demo data and
-# serves on http://localhost:8080. Called by `make run`.
+# PostgreSQL, MinIO and Mailpit, builds the server, migrates, seeds the demo
+# data and serves on http://localhost:8080; the mail it sends lands in Mailpit
+# (web UI on http://127.0.0.1:8025). Called by `make run`.
 #
 # Ctrl-C stops the server and the services that this run started; services
 # that were already up (say from `make services-up`) are left running.
@@ -79,6 +80,7 @@ log "seeding demo data"
 "$BIN" seed --demo
 
 echo "Nyttig is serving at http://localhost:$port   (Ctrl-C stops it)"
+echo "Mail sent by Nyttig: $NYTTIG_MAILPIT_URL   (Mailpit; SMTP $NYTTIG_SMTP_ADDR)"
 # In the background plus `wait`, so that Ctrl-C or a TERM reaches our trap at
 # once and the trap stops the server and the services.
 "$BIN" serve &

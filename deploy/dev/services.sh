@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # deploy/dev/services.sh — the backing services Nyttig needs on a developer's
-# machine and in CI: PostgreSQL and MinIO (S3).
+# machine and in CI: PostgreSQL, MinIO (S3) and Mailpit (SMTP).
 #
-#   services.sh up           start (or reuse) PostgreSQL and MinIO, then print the
-#                            `export` lines:   eval "$(deploy/dev/services.sh up)"
-#   services.sh down [pg|minio]...
+#   services.sh up           start (or reuse) PostgreSQL, MinIO and Mailpit,
+#                            then print the `export` lines:
+#                              eval "$(deploy/dev/services.sh up)"
+#   services.sh down [pg|minio|mailpit]...
 #                            stop what this script started (default: all of it);
 #                            a system PostgreSQL is never stopped
 #   services.sh env          print the `export` lines only
@@ -14,8 +15,8 @@
 #   services.sh clean        down, then remove .data/ (and a relocated cluster)
 #
 # Progress goes to stderr; stdout carries nothing but the `export` lines.
-# `up` adds one line to them, NYTTIG_SERVICES_STARTED="pg minio" (what this
-# very call started), so a caller can stop exactly that:
+# `up` adds one line to them, NYTTIG_SERVICES_STARTED="pg minio mailpit" (what
+# this very call started), so a caller can stop exactly that:
 #   services.sh down $NYTTIG_SERVICES_STARTED
 #
 # PostgreSQL, first match wins:
@@ -26,6 +27,9 @@
 #      initdb/pg_ctl (apt-get installs postgresql when we are root on Debian).
 # MinIO: 127.0.0.1:9100 (console :9101), data in .data/minio, binary built
 # once into the cache with `go install` (pinned version, ~3 minutes).
+# Mailpit: SMTP on 127.0.0.1:1025 (no TLS, any or no AUTH), web UI and HTTP API
+# on http://127.0.0.1:8025, mail kept in .data/mailpit; built the same way
+# (pinned version, about a minute).
 #
 # Knobs: NYTTIG_FORCE_PRIVATE_PG=1 (skip step 2), NYTTIG_PG_PORT_PROBE (port of
 # step 2, default 5432), NYTTIG_PRIVATE_PG_PORT (default 5433), NYTTIG_CACHE.
@@ -54,6 +58,14 @@ MINIO_CONSOLE_PORT=9101
 MINIO_USER=nyttig
 MINIO_PASSWORD=nyttig-dev-secret
 S3_BUCKET_NAME=nyttig
+
+MAILPIT_VERSION=v1.27.11
+MAILPIT_BIN=$CACHE/bin/mailpit
+MAILPIT_HOST=127.0.0.1
+MAILPIT_SMTP_PORT=1025
+MAILPIT_HTTP_PORT=8025
+MAILPIT_MAX_MESSAGES=100000
+MAIL_FROM=nyttig@localhost
 
 AXE_JS=$CACHE/node/node_modules/axe-core/axe.min.js
 
@@ -447,6 +459,127 @@ minio_down() {
 }
 
 # --------------------------------------------------------------------------
+# Mailpit
+# --------------------------------------------------------------------------
+
+# mailpit_healthy — the HTTP API is ready (database included) and SMTP accepts.
+mailpit_healthy() {
+	curl -fsS -m 2 -o /dev/null "http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT/readyz" 2>/dev/null &&
+		port_open "$MAILPIT_SMTP_PORT"
+}
+
+# mailpit_pid — the pid of the Mailpit this script started, if it still runs.
+mailpit_pid() {
+	local pid
+	[[ -f $RUN/mailpit.pid ]] || return 1
+	pid=$(<"$RUN/mailpit.pid")
+	[[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q mailpit || return 1
+	printf '%s\n' "$pid"
+}
+
+install_mailpit() {
+	[[ -x $MAILPIT_BIN ]] && return 0
+	mkdir -p "$CACHE/bin"
+	local waited=0
+	while pgrep -f "go install github.com/axllent/mailpit@" >/dev/null 2>&1; do
+		((waited == 0)) && log "another 'go install' of Mailpit is running; waiting for it…"
+		((waited >= 1200)) && break
+		sleep 5
+		waited=$((waited + 5))
+	done
+	[[ -x $MAILPIT_BIN ]] && return 0
+	command -v go >/dev/null || die "Go is needed to build Mailpit (https://go.dev/dl/)"
+	exec 8>"$CACHE/mailpit-install.lock"
+	flock -w 1200 8 || die "could not lock $CACHE/mailpit-install.lock"
+	if [[ ! -x $MAILPIT_BIN ]]; then
+		log "installing Mailpit $MAILPIT_VERSION into $CACHE/bin (first time only; takes about a minute)…"
+		local tmp
+		tmp=$(mktemp -d "$CACHE/bin/.install.XXXXXX")
+		if ! (cd / && GOBIN=$tmp GOFLAGS='' GOWORK=off \
+			go install "github.com/axllent/mailpit@$MAILPIT_VERSION" 8>&- 9>&-) >&2; then
+			rm -rf "$tmp"
+			die "go install of Mailpit failed"
+		fi
+		mv -f "$tmp/mailpit" "$MAILPIT_BIN"
+		rm -rf "$tmp"
+		log "Mailpit installed: $MAILPIT_BIN"
+	fi
+	exec 8>&-
+}
+
+# mailpit_up — make Mailpit available; sets STARTED_NOW=1 if it started it.
+mailpit_up() {
+	local pid
+	if mailpit_healthy; then
+		if pid=$(mailpit_pid); then
+			log "Mailpit already running (pid $pid, http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT)"
+		else
+			log "Mailpit: reusing the server that answers on $MAILPIT_HOST:$MAILPIT_HTTP_PORT (SMTP :$MAILPIT_SMTP_PORT; not started by this script)"
+		fi
+		return 0
+	fi
+	if ! pid=$(mailpit_pid); then
+		port_open "$MAILPIT_SMTP_PORT" &&
+			die "port $MAILPIT_SMTP_PORT is taken by something that is not a healthy Mailpit"
+		port_open "$MAILPIT_HTTP_PORT" &&
+			die "port $MAILPIT_HTTP_PORT is taken by something that is not a healthy Mailpit"
+		install_mailpit
+		mkdir -p "$DATA/mailpit" "$LOGDIR"
+		log "starting Mailpit: SMTP $MAILPIT_HOST:$MAILPIT_SMTP_PORT, web http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT (log: $LOGDIR/mailpit.log)"
+		setsid "$MAILPIT_BIN" \
+			--smtp "$MAILPIT_HOST:$MAILPIT_SMTP_PORT" \
+			--listen "$MAILPIT_HOST:$MAILPIT_HTTP_PORT" \
+			--database "$DATA/mailpit/mailpit.db" \
+			--max "$MAILPIT_MAX_MESSAGES" \
+			--smtp-auth-accept-any --smtp-auth-allow-insecure \
+			--smtp-disable-rdns --disable-version-check \
+			</dev/null >>"$LOGDIR/mailpit.log" 2>&1 8>&- 9>&- &
+		pid=$!
+		printf '%s\n' "$pid" >"$RUN/mailpit.pid"
+		STARTED_NOW=1
+	fi
+	local i
+	for ((i = 0; i < 150; i++)); do # 30 s
+		if mailpit_healthy; then
+			log "Mailpit is up (pid $pid)"
+			return 0
+		fi
+		if ! kill -0 "$pid" 2>/dev/null; then
+			rm -f "$RUN/mailpit.pid"
+			tail -n 20 "$LOGDIR/mailpit.log" >&2 || true
+			die "Mailpit exited during start-up (log: $LOGDIR/mailpit.log)"
+		fi
+		sleep 0.2
+	done
+	tail -n 20 "$LOGDIR/mailpit.log" >&2 || true
+	die "Mailpit did not answer on http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT/readyz and SMTP :$MAILPIT_SMTP_PORT within 30 s"
+}
+
+mailpit_down() {
+	local pid i
+	if ! pid=$(mailpit_pid); then
+		if [[ -f $RUN/mailpit.pid ]]; then
+			log "Mailpit had already stopped"
+			rm -f "$RUN/mailpit.pid"
+		fi
+		return 0
+	fi
+	log "stopping Mailpit (pid $pid)"
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < 75; i++)); do # 15 s
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "Mailpit did not stop; killing it"
+		kill -KILL "$pid" 2>/dev/null || true
+		sleep 0.5
+	fi
+	rm -f "$RUN/mailpit.pid"
+}
+
+# --------------------------------------------------------------------------
 # Commands
 # --------------------------------------------------------------------------
 
@@ -471,6 +604,9 @@ cmd_env() {
 	emit S3_SECRET_KEY "$MINIO_PASSWORD"
 	emit S3_BUCKET "$S3_BUCKET_NAME"
 	emit S3_USE_SSL false
+	emit NYTTIG_SMTP_ADDR "$MAILPIT_HOST:$MAILPIT_SMTP_PORT"
+	emit NYTTIG_MAIL_FROM "$MAIL_FROM"
+	emit NYTTIG_MAILPIT_URL "http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT"
 	emit NYTTIG_BASE_URL http://localhost:8080
 	emit NYTTIG_DEV_SERVICES "$SCRIPT"
 	[[ -x $MINIO_BIN ]] && emit NYTTIG_MINIO_BIN "$MINIO_BIN"
@@ -502,6 +638,9 @@ cmd_up() {
 	STARTED_NOW=0
 	minio_up
 	((STARTED_NOW)) && STARTED+=(minio)
+	STARTED_NOW=0
+	mailpit_up
+	((STARTED_NOW)) && STARTED+=(mailpit)
 	trap - EXIT
 	cmd_env
 	emit NYTTIG_SERVICES_STARTED "${STARTED[*]}"
@@ -510,12 +649,13 @@ cmd_up() {
 
 cmd_down() {
 	local what=("$@") w
-	((${#what[@]})) || what=(minio pg)
+	((${#what[@]})) || what=(mailpit minio pg)
 	for w in "${what[@]}"; do
 		case $w in
+		mailpit) mailpit_down ;;
 		minio) minio_down ;;
 		pg) pg_private_down ;;
-		*) die "down: unknown service '$w' (pg, minio)" ;;
+		*) die "down: unknown service '$w' (pg, minio, mailpit)" ;;
 		esac
 	done
 }
@@ -539,6 +679,14 @@ cmd_status() {
 		echo "MinIO:      http://$MINIO_HOST:$MINIO_PORT — running, not started by services.sh"
 	else
 		echo "MinIO:      down"
+		rc=3
+	fi
+	if pid=$(mailpit_pid) && mailpit_healthy; then
+		echo "Mailpit:    http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT (SMTP $MAILPIT_HOST:$MAILPIT_SMTP_PORT) — pid $pid, started by services.sh"
+	elif mailpit_healthy; then
+		echo "Mailpit:    http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT (SMTP $MAILPIT_HOST:$MAILPIT_SMTP_PORT) — running, not started by services.sh"
+	else
+		echo "Mailpit:    down"
 		rc=3
 	fi
 	return "$rc"
