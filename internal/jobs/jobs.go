@@ -56,7 +56,7 @@ func Start(ctx context.Context, d Deps) (*Runner, error) {
 	river.AddWorker(workers, &digestWorker{d: d})
 	client, err := river.NewClient(riverpgxv5.New(d.Grants.Store.Pool()), &river.Config{
 		ID:     d.ID,
-		Logger: slog.Default().With("component", "jobs"),
+		Logger: slog.New(warnOnly{slog.Default().Handler()}).With("component", "jobs"),
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 4},
 			store.MailQueue:    {MaxWorkers: 8},
@@ -82,11 +82,14 @@ func (r *Runner) Subscribe() (<-chan *river.Event, func()) {
 	return r.client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
 }
 
-// Insert queues a job at once, outside any event: an admin's "run now"
-// and tests.
-func (r *Runner) Insert(ctx context.Context, args river.JobArgs) error {
-	_, err := r.client.Insert(ctx, args, nil)
-	return err
+// Insert queues a job to run at once, outside any event, and returns its
+// id.
+func (r *Runner) Insert(ctx context.Context, args river.JobArgs) (int64, error) {
+	res, err := r.client.Insert(ctx, args, nil)
+	if err != nil {
+		return 0, err
+	}
+	return res.Job.ID, nil
 }
 
 // errorLogger logs a failed attempt; River retries it.
@@ -102,3 +105,15 @@ func (errorLogger) HandlePanic(ctx context.Context, job *rivertype.JobRow, v any
 	slog.ErrorContext(ctx, "job panicked", "job_id", job.ID, "kind", job.Kind, "panic", fmt.Sprint(v))
 	return nil
 }
+
+// warnOnly passes on River's own warnings and errors; a job's failed
+// attempt is logged by errorLogger, once.
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h warnOnly) WithAttrs(attrs []slog.Attr) slog.Handler { return warnOnly{h.Handler.WithAttrs(attrs)} }
+
+func (h warnOnly) WithGroup(name string) slog.Handler { return warnOnly{h.Handler.WithGroup(name)} }
