@@ -117,6 +117,12 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Put("/reports/{id}", authed(a.putReport))
 		r.Post("/reports/{id}/events/{event}", authed(a.fireReport))
 		r.Put("/applications/{id}/evaluation", authed(a.putEvaluation))
+
+		r.Get("/notifications", authed(a.listNotifications))
+		r.Post("/notifications/{id}/read", authed(a.readNotification))
+		r.Get("/me/notification-preferences", authed(a.getPreferences))
+		r.Put("/me/notification-preferences", authed(a.putPreferences))
+		r.Get("/admin/failed-jobs", authed(a.failedJobs))
 	})
 	return r
 }

@@ -551,6 +551,23 @@ func TestAuthorization(t *testing.T) {
 			a, _ := accepted(t)
 			return req{method: "PUT", path: appPath(a, "/evaluation"), body: evaluation}
 		}, onApplication(http.StatusForbidden, http.StatusForbidden, only(workflow.UnitLeader, http.StatusForbidden))},
+
+		// Notifications are the user's own.
+		{"GET /notifications", "", func(*testing.T) req {
+			return req{method: "GET", path: "/notifications"}
+		}, statuses(http.StatusOK, nil)},
+		{"POST /notifications/{id}/read", "the owner's", func(t *testing.T) req {
+			return req{method: "POST", path: fmt.Sprintf("/notifications/%d/read", e.notification(t, own, draft(t)).ID)}
+		}, statuses(http.StatusNotFound, map[string]int{asOwner: http.StatusOK})},
+		{"GET /me/notification-preferences", "", func(*testing.T) req {
+			return req{method: "GET", path: "/me/notification-preferences"}
+		}, statuses(http.StatusOK, nil)},
+		{"PUT /me/notification-preferences", "", func(*testing.T) req {
+			return req{method: "PUT", path: "/me/notification-preferences", body: map[string]any{"preferences": map[string]string{"report_due": "digest"}}}
+		}, statuses(http.StatusOK, nil)},
+		{"GET /admin/failed-jobs", "", func(*testing.T) req {
+			return req{method: "GET", path: "/admin/failed-jobs"}
+		}, statuses(http.StatusForbidden, map[string]int{string(workflow.Admin): http.StatusOK})},
 	}
 
 	routes := apiRoutes(t)
