@@ -63,6 +63,8 @@ var Invariants = []Invariant{
 		"Every step starts where the one before ended, and the last ends in the current state."), checkChain},
 	{"objects_exist", i18n.T("Hvert vedlegg og brev har sin fil i objektlageret.",
 		"Every attachment and letter has its object in object storage."), checkObjects},
+	{"notifications_mailed", i18n.T("Hvert varsel som skal sendes straks, er sendt eller venter i jobbkøen.",
+		"Every notification to be mailed at once is mailed or waiting in the job queue."), checkNotificationsMailed},
 }
 
 // sideEvents are the history events that change nothing of an
@@ -248,6 +250,18 @@ func checkPaidOnce(ctx context.Context, c *checker) error {
 			c.violate("Utbetaling %d i søknad %s er utbetalt %d ganger.", "Tranche %d of application %s is paid %d times.",
 				t.ID, t.CaseNumber, t.Booked)
 		}
+	}
+	return nil
+}
+
+func checkNotificationsMailed(ctx context.Context, c *checker) error {
+	unsent, err := c.st.UnsentNotifications(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range unsent {
+		c.violate("Varsel %d (%s) til bruker %d er verken sendt eller i jobbkøen.", "Notification %d (%s) to user %d is neither mailed nor queued.",
+			n.ID, n.Kind, n.UserID)
 	}
 	return nil
 }

@@ -284,3 +284,20 @@ func collect[T any](rows pgx.Rows, err error) ([]T, error) {
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[T])
 	return out, translate(err)
 }
+
+// UnsentNotification is a notification to be mailed at once that is
+// neither mailed nor waiting in the job queue: its mail was lost or given
+// up.
+type UnsentNotification struct {
+	ID     int64
+	UserID int64
+	Kind   string
+}
+
+// UnsentNotifications lists them.
+func (s *Store) UnsentNotifications(ctx context.Context) ([]UnsentNotification, error) {
+	return collect[UnsentNotification](s.pool.Query(ctx, `SELECT n.id, n.user_id, n.kind FROM notifications n
+		WHERE n.mail = 'immediately' AND n.mailed_at IS NULL AND NOT EXISTS (SELECT 1 FROM river_job j
+			WHERE j.kind = 'deliver_mail' AND (j.args->>'notification_id')::bigint = n.id AND j.state NOT IN ('discarded', 'cancelled'))
+		ORDER BY n.id`))
+}
