@@ -153,3 +153,36 @@ func Unique(s string) string {
 	}
 	return s + " " + randomHex(4)
 }
+
+// EmptyDatabase creates a database with no schema at all, dropped when
+// the test ends, and returns its URL: for tests of start-up itself.
+func EmptyDatabase(t testing.TB) string {
+	t.Helper()
+	mustSetUp(t)
+	cfg, err := config.FromEnv("db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	name := "nyttig_test_" + randomHex(6)
+	admin, err := pgx.Connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if c, err := pgx.Connect(ctx, cfg.DatabaseURL); err == nil {
+			_, _ = c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			c.Close(ctx)
+		}
+	})
+	u, _ := url.Parse(cfg.DatabaseURL)
+	u.Path = "/" + name
+	return u.String()
+}
