@@ -478,6 +478,16 @@ func eventName(name string, lang i18n.Lang) string {
 		return msg("history.recommendation_saved").In(lang)
 	case store.EventLetterCreated:
 		return msg("history.letter_created").In(lang)
+	case store.EventProvisionalReply:
+		return msg("history.provisional_reply").In(lang)
+	case store.EventDecisionFinal:
+		return msg("history.decision_final").In(lang)
+	case model.EventEvaluation:
+		return msg("history.evaluation").In(lang)
+	case model.EventPayoutPlanAdjusted:
+		return msg("history.payout_plan_adjusted").In(lang)
+	case model.EventRecipientChanged:
+		return msg("history.recipient_changed").In(lang)
 	}
 	return workflow.Application.EventLabel(workflow.Event(name)).In(lang)
 }

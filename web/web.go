@@ -7,7 +7,8 @@
 // decision letters, the acceptance of a grant and appeals; the
 // administrators' letter templates; and the money: finance's payout queue,
 // a payout with its attestation and authorisation, an application's payout
-// plan, recipient and claw-backs, and a fund's ledger. The pages are html/template files,
+// plan, recipient and claw-backs, and a fund's ledger; and each user's
+// notifications with their mail preferences. The pages are html/template files,
 // one stylesheet and one small script for upload progress, embedded in
 // the binary; every rule is the grants service's, the pages only show and
 // ask.
@@ -106,6 +107,13 @@ func New(d Deps) http.Handler {
 	r.Post("/applications/{id}/recipient", s.handle(s.saveRecipient))
 	r.Post("/applications/{id}/clawbacks", s.handle(s.raiseClawback))
 	r.Get("/funds/{id}/ledger", s.handle(s.ledger))
+
+	r.Get("/notifications", s.handle(s.notificationsList))
+	r.Post("/notifications/read-all", s.handle(s.markAllNotificationsRead))
+	r.Get("/notifications/{id}", s.handle(s.openNotification))
+	r.Post("/notifications/{id}/read", s.handle(s.markNotificationRead))
+	r.Get("/settings/notifications", s.handle(s.preferencesPage))
+	r.Post("/settings/notifications", s.handle(s.savePreferences))
 
 	r.Get("/letters/{id}", s.handle(s.downloadLetter))
 	r.Get("/applications/{id}/letter-preview", s.handle(s.letterPreview))
