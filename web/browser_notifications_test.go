@@ -98,3 +98,27 @@ func (b *browser) tabTo(sel string) {
 	}
 	b.t.Fatalf("Tab never reached %s", sel)
 }
+
+// TestBrowserFailedJobs: an administrator reaches the failed background
+// jobs from the menu; the page is checked by axe-core in both languages.
+func TestBrowserFailedJobs(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	e := newEnv(t)
+	admin := e.user(t, "Ada Admin", workflow.Admin)
+	_, err := e.st.Pool().Exec(ctx, `INSERT INTO river_job (kind, args, state, attempt, max_attempts, errors, queue, finalized_at)
+		VALUES ('deliver_mail', '{"notification_id": 77}', 'discarded', 15, 15,
+			ARRAY['{"at": "2026-11-24T08:00:00Z", "attempt": 15, "error": "connection refused"}'::jsonb], 'mail', now())`)
+	noErr(t, err)
+	b := newBrowser(t, ctx, e.srv.URL)
+	b.login(admin, "nb")
+	b.click("open the jobs", `nav.main-nav a[href="/admin/jobs"]`)
+	b.wantText("main", "Gitt opp", "connection refused", "15 av 15")
+	b.checkA11y("failed jobs (nb)")
+	b.switchLanguage("en")
+	b.wantText("main", "Given up", "15 of 15")
+	b.checkA11y("failed jobs (en)")
+	if len(b.checked) != 2 {
+		t.Errorf("axe checked %d pages, want 2", len(b.checked))
+	}
+}

@@ -28,7 +28,7 @@ var staticDir embed.FS
 // is parsed together with the layout and the shared parts.
 var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error",
 	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch", "lettertemplate",
-	"finance", "payout", "ledger", "exports", "overdue", "report", "evaluation",
+	"finance", "payout", "ledger", "exports", "overdue", "report", "evaluation", "jobs",
 	"notifications", "preferences"}
 
 // pageSet holds every page parsed once per language, so that {{t "key"}}
@@ -90,7 +90,9 @@ type view struct {
 	Reviewer bool
 	// Finance shows the menu's entry for payouts.
 	Finance bool
-	Roles   string
+	// Admin shows the operations menu entry.
+	Admin bool
+	Roles string
 	// Unread is the number of the user's unread notifications, and
 	// UnreadLabel the header link's name saying so ("" when none).
 	Unread      int
@@ -106,7 +108,7 @@ type page struct {
 	Status   int
 	Template string
 	Title    string
-	Nav      string // "applications", "inbox", "calls", "reviews", "finance" or "notifications": the menu entry to mark current
+	Nav      string // "applications", "inbox", "calls", "reviews", "finance", "jobs" or "notifications": the menu entry to mark current
 	// Back is where the language switch returns to, when not backPath's
 	// guess: a page shown again after a post to an address without a page.
 	Back string
@@ -130,6 +132,7 @@ func (s *site) render(w http.ResponseWriter, r *http.Request, p page) error {
 		v.User, v.SignedIn, v.Staff, v.Reviewer = u, true, u.IsStaff(), u.Has(workflow.Reviewer)
 		v.Roles = roleNames(u, lang)
 		v.Finance = handlesPayouts(u)
+		v.Admin = u.Has(workflow.Admin)
 		if v.Unread = s.unreadCount(r, u.ID); v.Unread > 0 {
 			v.UnreadLabel = sprintf(lang, "layout.notifications_unread", v.Unread)
 		}

@@ -73,6 +73,7 @@ func New(d Deps) http.Handler {
 
 	r.Get("/inbox", s.handle(s.inbox))
 	r.Get("/reports/overdue", s.handle(s.overdueReports))
+	r.Get("/admin/jobs", s.handle(s.failedJobs))
 	r.Get("/reports/{id}", s.handle(s.reportPage))
 	r.Post("/reports/{id}", s.handle(s.saveReport))
 	r.Get("/applications/{id}/evaluation", s.handle(s.evaluationPage))
