@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -87,8 +89,11 @@ func (a *api) patchApplication(w http.ResponseWriter, r *http.Request, u model.U
 
 func (a *api) listApplications(w http.ResponseWriter, r *http.Request, u model.User) error {
 	q := r.URL.Query()
-	f := model.ApplicationFilter{State: workflow.State(q.Get("state"))}
+	f := model.ApplicationFilter{State: workflow.State(q.Get("state")), Query: strings.TrimSpace(q.Get("q"))}
 	bad := map[string]i18n.Text{}
+	if utf8.RuneCountInString(f.Query) > 200 {
+		bad["q"] = i18n.T("Søket kan ha høyst 200 tegn.", "The search can have at most 200 characters.")
+	}
 	if f.State != "" && !workflow.Application.KnownState(f.State) {
 		bad["state"] = i18n.T("Ukjent status.", "Unknown state.")
 	}

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -350,4 +352,48 @@ func TestListApplications(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSearchApplications: the list searches titles and summaries with
+// Norwegian stemming, within what the user may see.
+func TestSearchApplications(t *testing.T) {
+	e := newEnv(t)
+	call := e.newCall(t, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour))
+	alice, bob := e.user(t, workflow.Applicant), e.user(t, workflow.Applicant)
+	officer := e.user(t, workflow.CaseOfficer)
+	with := func(u user, title, summary string) int64 {
+		f := completeFields(call.ID)
+		f.Title, f.Summary = title, summary
+		return e.create(t, u, f).ID
+	}
+	sensor := with(alice, "Sensorer i omsorgsboliger", "Nattlig tilsyn med sensorer.")
+	robot := with(bob, "Robotstøvsugere", "Roboter rydder i barnehagene.")
+	tilsynet := with(bob, "Digitalt tilsynet", "Kameraer i gangene.")
+	search := func(u user, q string) []int64 {
+		t.Helper()
+		l := decode[struct{ Items []model.Application }](t, e.expect(t, req{method: "GET",
+			path: fmt.Sprintf("/applications?call_id=%d&q=%s", call.ID, url.QueryEscape(q)), token: u.token}, http.StatusOK))
+		ids := []int64{}
+		for _, a := range l.Items {
+			ids = append(ids, a.ID)
+		}
+		return ids
+	}
+	for _, c := range []struct {
+		as   user
+		q    string
+		want []int64
+	}{
+		{officer, "tilsyn", []int64{tilsynet, sensor}}, // "tilsynet" stems to "tilsyn"
+		{officer, "sensor", []int64{sensor}},
+		{officer, "barnehage", []int64{robot}},
+		{officer, `tilsyn -kameraer`, []int64{sensor}},
+		{officer, "ubåt", []int64{}},
+		{alice, "tilsyn", []int64{sensor}}, // not bob's
+	} {
+		if got := search(c.as, c.q); !slices.Equal(got, c.want) {
+			t.Errorf("%q as %d: %v, want %v", c.q, c.as.ID, got, c.want)
+		}
+	}
+	e.expect(t, req{method: "GET", path: "/applications?q=" + strings.Repeat("a", 201), token: officer.token}, http.StatusBadRequest)
 }

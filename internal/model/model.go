@@ -179,6 +179,10 @@ type ApplicationFilter struct {
 	// AfterID continues a list from the last id of the previous page
 	// (lists are newest first).
 	AfterID int64
+	// Query searches titles and summaries in Norwegian (PostgreSQL's
+	// norwegian text search: "tilsyn" finds "tilsynet"), with web search
+	// syntax: words, "a phrase", -not, or.
+	Query string
 }
 
 // ProvisionalReplyDue reports whether an application submitted more than a

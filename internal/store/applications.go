@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,10 +54,33 @@ func (s *Store) Applications(ctx context.Context, f model.ApplicationFilter) ([]
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err := s.pool.Query(ctx, "SELECT "+applicationColumns+` FROM applications a
-		WHERE ($1 = 0 OR a.applicant_id = $1) AND ($2 = '' OR a.state = $2) AND ($3 = 0 OR a.call_id = $3)
-		  AND ($4 = 0 OR a.id < $4)
-		ORDER BY a.id DESC LIMIT $5`, f.ApplicantID, string(f.State), f.CallID, f.AfterID, limit)
+	// Only the conditions in use go into the statement, so that each
+	// shape gets a plan that uses its index (a generic plan of
+	// "$1 = 0 OR ..." would not).
+	where, args := []string{"true"}, []any{}
+	cond := func(sql string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(sql, len(args)))
+	}
+	if f.ApplicantID != 0 {
+		cond("a.applicant_id = $%d", f.ApplicantID)
+	}
+	if f.State != "" {
+		cond("a.state = $%d", string(f.State))
+	}
+	if f.CallID != 0 {
+		cond("a.call_id = $%d", f.CallID)
+	}
+	if f.AfterID != 0 {
+		cond("a.id < $%d", f.AfterID)
+	}
+	if f.Query != "" {
+		// The same expression as the public search's index (0011).
+		cond("to_tsvector('norwegian', a.title || ' ' || a.summary) @@ websearch_to_tsquery('norwegian', $%d)", f.Query)
+	}
+	args = append(args, limit)
+	rows, err := s.pool.Query(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE "+strings.Join(where, " AND ")+
+		fmt.Sprintf(" ORDER BY a.id DESC LIMIT $%d", len(args)), args...)
 	if err != nil {
 		return nil, translate(err)
 	}
