@@ -374,6 +374,14 @@ func TestInbox(t *testing.T) {
 		t.Error("the all filter misses the application")
 	}
 	wantStatus(t, c.get("/inbox?state=nonsense"), http.StatusBadRequest)
+	// The search box: Norwegian stemming, kept in the box and the pager.
+	if rowOf(c.get("/inbox?state=all&q=innboksprosjektet"), app.CaseNumber) == "" {
+		t.Error("searching the title's definite form misses the application")
+	}
+	searched := c.get("/inbox?state=all&q=ubåt")
+	if rowOf(searched, app.CaseNumber) != "" || value(t, searched, "f-q") != "ubåt" {
+		t.Error("a search for something else lists the application, or forgets the search")
+	}
 	if strings.Contains(rowOf(c.get("/inbox"), app.CaseNumber), "Foreløpig svar") {
 		t.Error("a fresh submission is flagged for a provisional reply")
 	}

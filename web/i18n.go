@@ -330,6 +330,8 @@ var catalog = map[string]i18n.Text{
 	"inbox.filter":               i18n.T("Vis søknader med status", "Show applications in state"),
 	"inbox.all":                  i18n.T("Alle statuser", "All states"),
 	"inbox.apply":                i18n.T("Vis", "Show"),
+	"inbox.search":               i18n.T("Søk", "Search"),
+	"inbox.search_hint":          i18n.T("I tittel og sammendrag. «tilsyn» finner også «tilsynet».", "In titles and summaries. \"tilsyn\" also finds \"tilsynet\"."),
 	"inbox.caption":              i18n.T("Søknader med status «%s», nyeste først", "Applications in state “%s”, newest first"),
 	"inbox.caption_all":          i18n.T("Alle søknader, nyeste først", "All applications, newest first"),
 	"inbox.requested":            i18n.T("Søkt beløp", "Amount applied for"),

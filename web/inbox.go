@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"nyttig/internal/apperr"
 	"nyttig/internal/httpx"
@@ -29,6 +31,7 @@ type inboxRow struct {
 
 type inboxView struct {
 	Flash   string
+	Query   string
 	States  []stateOption
 	Caption string
 	Rows    []inboxRow
@@ -52,7 +55,11 @@ func (s *site) inbox(w http.ResponseWriter, r *http.Request) error {
 	if q := r.URL.Query(); q.Has("state") {
 		chosen = q.Get("state")
 	}
-	f := model.ApplicationFilter{AfterID: afterParam(r), Limit: pageSize + 1}
+	query := strings.TrimSpace(r.URL.Query().Get("q"))
+	if utf8.RuneCountInString(query) > 200 {
+		query = string([]rune(query)[:200])
+	}
+	f := model.ApplicationFilter{AfterID: afterParam(r), Limit: pageSize + 1, Query: query}
 	if chosen != allStates {
 		f.State = workflow.State(chosen)
 		if !workflow.Application.KnownState(f.State) {
@@ -65,7 +72,7 @@ func (s *site) inbox(w http.ResponseWriter, r *http.Request) error {
 	}
 	apps, next := onePage(apps)
 
-	v := inboxView{Overdue: seesOverdue(u), States: []stateOption{{Value: allStates, Label: msg("inbox.all").In(lang), Selected: chosen == allStates}}}
+	v := inboxView{Query: query, Overdue: seesOverdue(u), States: []stateOption{{Value: allStates, Label: msg("inbox.all").In(lang), Selected: chosen == allStates}}}
 	if r.URL.Query().Get("done") == "recused" {
 		v.Flash = msg("done.recused").In(lang)
 	}
@@ -89,7 +96,7 @@ func (s *site) inbox(w http.ResponseWriter, r *http.Request) error {
 		v.Rows = append(v.Rows, row)
 	}
 	if next != 0 {
-		v.Next = "/inbox?" + url.Values{"state": {chosen}, "after": {strconv.FormatInt(next, 10)}}.Encode()
+		v.Next = "/inbox?" + url.Values{"state": {chosen}, "q": {query}, "after": {strconv.FormatInt(next, 10)}}.Encode()
 	}
 	return s.render(w, r, page{Template: "inbox", Title: msg("inbox.title").In(lang), Nav: "inbox", Data: v})
 }
