@@ -72,6 +72,7 @@ var sideEvents = []string{
 	model.EventAttachmentAdded, model.EventAttachmentDeleted, model.EventAttachmentRead,
 	store.EventLetterCreated, store.EventReviewerAssigned, store.EventDeclaration, store.EventReviewSubmitted,
 	store.EventRecommendation, model.EventPayoutPlanAdjusted, model.EventEvaluation,
+	model.EventPublication, model.EventPrize,
 }
 
 // editEvents are versioned history events that change an application
