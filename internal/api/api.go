@@ -60,6 +60,8 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 	}))
 	r.Get("/openapi.json", serveOpenAPI)
 	r.Get("/workflow", public(a.workflow))
+	r.Get("/public/projects", public(a.publicProjects))
+	r.Get("/public/projects/{id}", public(a.publicProject))
 	r.Group(func(r chi.Router) {
 		r.Use(idempotent(st))
 		r.Get("/me", authed(a.me))
@@ -117,6 +119,11 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Put("/reports/{id}", authed(a.putReport))
 		r.Post("/reports/{id}/events/{event}", authed(a.fireReport))
 		r.Put("/applications/{id}/evaluation", authed(a.putEvaluation))
+
+		r.Get("/applications/{id}/publication", authed(a.getPublication))
+		r.Put("/applications/{id}/publication", authed(a.putPublication))
+		r.Get("/funds/{id}/prize/{year}/nominees", authed(a.prizeNominees))
+		r.Put("/funds/{id}/prize/{year}", authed(a.putPrize))
 	})
 	return r
 }
