@@ -422,6 +422,9 @@ func (s *site) tasks(ctx context.Context, u model.User, app model.Application, l
 	if u.Has(workflow.DecisionMaker) && awaitsDecision(app.State) && app.ApplicantID != u.ID {
 		out = append(out, linkView{Href: appPath(app.ID) + "/decision", Label: msg("task.decision").In(lang)})
 	}
+	if writesRecommendations(u) && app.ApplicantID != u.ID && app.State != workflow.Draft {
+		out = append(out, linkView{Href: publicationPath(app.ID), Label: msg("publication.link").In(lang)})
+	}
 	return out, nil
 }
 

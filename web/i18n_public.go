@@ -1,0 +1,98 @@
+package web
+
+import "nyttig/internal/i18n"
+
+// publicCatalog holds the texts of the public pages, the publication page
+// and the prize page; it joins the catalog at start, kept apart so that
+// the features' texts are found together.
+var publicCatalog = map[string]i18n.Text{
+	"public.nav":                          i18n.T("Offentlige sider", "Public pages"),
+	"public.nav_projects":                 i18n.T("Prosjekter med støtte", "Funded projects"),
+	"public.nav_summaries":                i18n.T("Årsoppsummeringer", "Annual summaries"),
+	"public.nav_login":                    i18n.T("Logg inn", "Log in"),
+	"public.nav_back":                     i18n.T("Til Nyttig", "Back to Nyttig"),
+	"public.title":                        i18n.T("Prosjekter som har fått støtte", "Projects that received funding"),
+	"public.intro":                        i18n.T("Her er prosjektene innovasjonsfondet har gitt penger til: hva de handler om, hvem som driver dem, hvor mye de fikk og hva de oppnådde. Noen opplysninger kan være unntatt offentlighet etter offentleglova.", "These are the projects the innovation fund has granted money to: what they are about, who runs them, how much they received and what they achieved. Some details may be exempted from publication under the Freedom of Information Act (offentleglova)."),
+	"public.summaries_link":               i18n.T("Publiserte årsoppsummeringer", "Published annual summaries"),
+	"public.search_heading":               i18n.T("Søk og filtrer", "Search and filter"),
+	"public.search":                       i18n.T("Søk", "Search"),
+	"public.search_hint":                  i18n.T("Søk i tittel, sammendrag og sluttrapportens sammendrag.", "Search titles, summaries and final report summaries."),
+	"public.year":                         i18n.T("År", "Year"),
+	"public.granted_year":                 i18n.T("Innvilget år", "Year granted"),
+	"public.all_years":                    i18n.T("Alle år", "All years"),
+	"public.unit":                         i18n.T("Enhet", "Unit"),
+	"public.all_units":                    i18n.T("Alle enheter", "All units"),
+	"public.search_button":                i18n.T("Søk", "Search"),
+	"public.results":                      i18n.T("Prosjekter", "Projects"),
+	"public.count":                        i18n.T("%d prosjekter funnet.", "%d projects found."),
+	"public.prev":                         i18n.T("Forrige side", "Previous page"),
+	"public.bad_page":                     i18n.T("Siden må være et positivt tall.", "The page must be a positive number."),
+	"public.amount":                       i18n.T("Innvilget beløp", "Amount granted"),
+	"public.state":                        i18n.T("Status", "Status"),
+	"public.summary":                      i18n.T("Sammendrag", "Summary"),
+	"public.report":                       i18n.T("Resultat (fra sluttrapporten)", "Outcome (from the final report)"),
+	"public.no_report":                    i18n.T("Sluttrapporten er ikke godkjent ennå.", "The final report is not approved yet."),
+	"public.exempted":                     i18n.T("Unntatt offentlighet, %s", "Exempted from publication, %s"),
+	"public.untitled":                     i18n.T("Prosjekt %s", "Project %s"),
+	"public.title_exempted":               i18n.T("Tittelen er", "The title is"),
+	"public.prize_winner":                 i18n.T("Vinner av innovasjonsprisen %d", "Winner of the innovation prize %d"),
+	"public.prize_mention":                i18n.T("Hedrende omtale, innovasjonsprisen %d", "Honourable mention, innovation prize %d"),
+	"public.back":                         i18n.T("Alle prosjekter", "All projects"),
+	"public.attachments":                  i18n.T("Dokumenter", "Documents"),
+	"public.no_attachments":               i18n.T("Ingen dokumenter er publisert.", "No documents are published."),
+	"public.field_title":                  i18n.T("Tittel", "Title"),
+	"public.field_summary":                i18n.T("Sammendrag", "Summary"),
+	"public.field_unit":                   i18n.T("Enhet", "Unit"),
+	"public.field_amount":                 i18n.T("Innvilget beløp", "Amount granted"),
+	"public.field_final_report_summary":   i18n.T("Sluttrapportens sammendrag", "Final report summary"),
+	"publication.link":                    i18n.T("Offentlig publisering", "Public publication"),
+	"publication.heading":                 i18n.T("Offentlig publisering av sak %s", "Public publication of case %s"),
+	"publication.intro":                   i18n.T("Tittel, enhet, innvilget beløp, sammendrag, status og sluttrapportens sammendrag vises på de offentlige sidene når søknaden er innvilget. Unnta et felt eller et vedlegg med hjemmel i offentleglova § 13 (taushetsplikt) eller § 14 (interne dokumenter) og en begrunnelse. Begrunnelsen publiseres ikke. Vedlegg er ikke offentlige før du publiserer dem.", "Title, unit, amount granted, summary, status and the final report's summary are shown on the public pages once the application is granted. Exempt a field or an attachment under offentleglova § 13 (duty of confidentiality) or § 14 (internal documents) with a reason. The reason is not published. Attachments are not public until you publish them."),
+	"publication.fields":                  i18n.T("Offentlige felt", "Public fields"),
+	"publication.attachments":             i18n.T("Vedlegg", "Attachments"),
+	"publication.attachments_hint":        i18n.T("Kryss av for vedlegg som skal publiseres. Et unntatt vedlegg kan ikke publiseres.", "Tick the attachments to publish. An exempted attachment cannot be published."),
+	"publication.no_attachments":          i18n.T("Søknaden har ingen vedlegg.", "The application has no attachments."),
+	"publication.publish":                 i18n.T("Publiser vedlegget", "Publish the attachment"),
+	"publication.basis":                   i18n.T("Unntatt etter", "Exempted under"),
+	"publication.not_exempted":            i18n.T("Ikke unntatt", "Not exempted"),
+	"publication.basis_offl_13":           i18n.T("Offentleglova § 13 (taushetsplikt)", "Offentleglova § 13 (duty of confidentiality)"),
+	"publication.basis_offl_14":           i18n.T("Offentleglova § 14 (interne dokumenter)", "Offentleglova § 14 (internal documents)"),
+	"publication.reason":                  i18n.T("Begrunnelse (publiseres ikke)", "Reason (not published)"),
+	"publication.save":                    i18n.T("Lagre", "Save"),
+	"done.publication":                    i18n.T("Publiseringen er lagret.", "The publication setting is saved."),
+	"prize.link":                          i18n.T("Innovasjonsprisen", "Innovation prize"),
+	"prize.heading":                       i18n.T("Innovasjonsprisen – %s %d", "Innovation prize – %s %d"),
+	"prize.intro":                         i18n.T("Nominert er avsluttede prosjekter som enhetslederen har nominert i sin evaluering, med vedtak i fondet dette året. Innovasjonsutvalget kårer én vinner og kan gi hedrende omtale, hver med en begrunnelse som vises på de offentlige sidene.", "The nominees are completed projects their unit leader nominated in the evaluation, decided in the fund this year. The committee picks one winner and may give honourable mentions, each with a citation shown on the public pages."),
+	"prize.years":                         i18n.T("Andre år", "Other years"),
+	"prize.prev_year":                     i18n.T("Året før", "Previous year"),
+	"prize.next_year":                     i18n.T("Året etter", "Next year"),
+	"prize.nominees":                      i18n.T("Nominerte prosjekter", "Nominated projects"),
+	"prize.none":                          i18n.T("Ingen prosjekter er nominert dette året.", "No projects are nominated this year."),
+	"prize.pick":                          i18n.T("Kåring", "Award"),
+	"prize.winner":                        i18n.T("Vinner", "Winner"),
+	"prize.mention":                       i18n.T("Hedrende omtale", "Honourable mention"),
+	"prize.citation":                      i18n.T("Begrunnelse for prisen", "Citation"),
+	"prize.save":                          i18n.T("Lagre kåringen", "Save the award"),
+	"prize.rating":                        i18n.T("%d av 5", "%d of 5"),
+	"prize.continues":                     i18n.T("Løsningen er i drift", "The solution is in operation"),
+	"prize.continues_yes":                 i18n.T("Ja", "Yes"),
+	"prize.continues_no":                  i18n.T("Nei", "No"),
+	"prize.benefit_quality":               i18n.T("Bedre kvalitet", "Better quality"),
+	"prize.benefit_efficiency":            i18n.T("Økt effektivitet", "Higher efficiency"),
+	"prize.benefit_avoided_costs":         i18n.T("Unngåtte kostnader", "Avoided costs"),
+	"prize.benefit_employee_satisfaction": i18n.T("Medarbeidertilfredshet", "Employee satisfaction"),
+	"prize.benefit_citizen_influence":     i18n.T("Innbyggernes innflytelse", "Citizen influence"),
+	"done.prize":                          i18n.T("Kåringen er lagret.", "The award is saved."),
+	"report.summary":                      i18n.T("Offentlig sammendrag", "Public summary"),
+	"report.summary_help":                 i18n.T("To–tre setninger om hva prosjektet oppnådde, for de offentlige sidene og årsoppsummeringen. Høyst 1000 tegn.", "Two or three sentences on what the project achieved, for the public pages and the annual summary. At most 1,000 characters."),
+	"login.public":                        i18n.T("Se prosjektene som har fått støtte", "See the projects that received funding"),
+}
+
+func init() {
+	for k, v := range publicCatalog {
+		if _, dup := catalog[k]; dup {
+			panic("web: text " + k + " defined twice")
+		}
+		catalog[k] = v
+	}
+}
