@@ -481,6 +481,10 @@ func eventName(name string, lang i18n.Lang) string {
 		return msg("history.recommendation_saved").In(lang)
 	case store.EventLetterCreated:
 		return msg("history.letter_created").In(lang)
+	case model.EventPublication:
+		return msg("history.publication_changed").In(lang)
+	case model.EventPrize:
+		return msg("history.prize_decided").In(lang)
 	}
 	return workflow.Application.EventLabel(workflow.Event(name)).In(lang)
 }

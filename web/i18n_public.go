@@ -85,6 +85,8 @@ var publicCatalog = map[string]i18n.Text{
 	"done.prize":                          i18n.T("Kåringen er lagret.", "The award is saved."),
 	"report.summary":                      i18n.T("Offentlig sammendrag", "Public summary"),
 	"report.summary_help":                 i18n.T("To–tre setninger om hva prosjektet oppnådde, for de offentlige sidene og årsoppsummeringen. Høyst 1000 tegn.", "Two or three sentences on what the project achieved, for the public pages and the annual summary. At most 1,000 characters."),
+	"history.publication_changed":         i18n.T("Publisering endret", "Publication changed"),
+	"history.prize_decided":               i18n.T("Innovasjonsprisen kåret", "Innovation prize decided"),
 	"login.public":                        i18n.T("Se prosjektene som har fått støtte", "See the projects that received funding"),
 }
 
