@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"nyttig/internal/grants"
 	"nyttig/internal/model"
 	"nyttig/internal/money"
+	"nyttig/internal/store"
 	"nyttig/internal/testenv"
 	"nyttig/workflow"
 )
@@ -141,4 +143,90 @@ func TestPrizePageForTheCommittee(t *testing.T) {
 	wantRedirect(t, decider.post(prize, url.Values{"winner": {key}, "citation_" + key: {"Nyttiggjort i hele tjenesten."}}), prize+"?done=prize")
 	wantIn(t, "the public project", mainText(t, e.client(t).get(publicPath(c.app.ID))),
 		fmt.Sprintf("Vinner av innovasjonsprisen %d", year), "Nyttiggjort i hele tjenesten.")
+}
+
+// attachTo stores a file on an application whatever its state, as a
+// fixture: the application's own upload only takes files on drafts.
+func (e *env) attachTo(t *testing.T, u model.User, appID int64, name string, content []byte) model.Attachment {
+	t.Helper()
+	ctx := context.Background()
+	key := "test/" + uniqueWord("public")
+	stored, err := e.grants.Blobs.Put(ctx, key, bytes.NewReader(content), "application/pdf", int64(len(content)))
+	noErr(t, err)
+	at, err := e.st.AddAttachment(ctx, model.Attachment{ApplicationID: appID, ObjectKey: key, Name: name, ContentType: "application/pdf",
+		Size: stored.Size, SHA256: stored.SHA256, UploadedBy: u.ID}, store.Change{ActorID: u.ID, RequestID: "test", Now: e.clock.now()},
+		func(model.Application, int64) error { return nil })
+	noErr(t, err)
+	return at
+}
+
+// TestPublicAttachments: no attachment is public until a case officer
+// publishes it; a published one is listed and downloads without login, an
+// exempted or unpublished one does neither.
+func TestPublicAttachments(t *testing.T) {
+	e := newEnv(t)
+	c := e.finished(t)
+	published := e.attachTo(t, c.applicant, c.app.ID, "sluttrapport-offentlig.pdf", pdfFile())
+	exempted := e.attachTo(t, c.applicant, c.app.ID, "brukerliste.pdf", pdfFile())
+	kept := e.attachTo(t, c.applicant, c.app.ID, "budsjett.pdf", pdfFile())
+	anon := e.client(t)
+	download := func(at model.Attachment) string { return fmt.Sprintf("/public/attachments/%d", at.ID) }
+
+	wantIn(t, "the project before publishing", mainText(t, anon.get(publicPath(c.app.ID))), "Ingen dokumenter er publisert.")
+	wantStatus(t, anon.get(download(published)), http.StatusNotFound)
+
+	officer := e.client(t)
+	officer.login(c.officer)
+	key := func(at model.Attachment) string { return fmt.Sprintf("att_%d", at.ID) }
+	form := url.Values{"publish_" + key(published): {"1"}, "basis_" + key(exempted): {"offl_13"}, "reason_" + key(exempted): {"Navn på brukere"}}
+	both := url.Values{"publish_" + key(exempted): {"1"}, "basis_" + key(exempted): {"offl_13"}, "reason_" + key(exempted): {"Navn på brukere"}}
+	r := officer.post(publicationPath(c.app.ID), both)
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantFieldError(t, r, "f-publish_"+key(exempted), "Et unntatt vedlegg kan ikke publiseres.")
+	wantRedirect(t, officer.post(publicationPath(c.app.ID), form), publicationPath(c.app.ID)+"?done=publication")
+
+	r = anon.get(publicPath(c.app.ID))
+	wantIn(t, "the project", mainText(t, r), published.Name)
+	for _, hidden := range []string{exempted.Name, kept.Name} {
+		if strings.Contains(r.body, hidden) {
+			t.Errorf("the public project lists %s", hidden)
+		}
+	}
+	r = anon.get(download(published))
+	wantStatus(t, r, http.StatusOK)
+	if r.body != string(pdfFile()) {
+		t.Errorf("the public download is %d bytes, not the file", len(r.body))
+	}
+	for _, at := range []model.Attachment{exempted, kept} {
+		wantStatus(t, anon.get(download(at)), http.StatusNotFound)
+	}
+}
+
+// TestFinalReportSummaryField: the final report's form asks for the public
+// summary with help text; a progress report's does not.
+func TestFinalReportSummaryField(t *testing.T) {
+	e := newEnv(t)
+	c := e.accepted(t, money.FromKroner(40_000))
+	reports := e.reportsOf(t, c.applicant, c.app.ID)
+	lead := e.client(t)
+	lead.login(c.applicant)
+
+	r := lead.get(reportURL(reports[0]))
+	wantStatus(t, r, http.StatusOK)
+	if byID(r.doc, "f-summary") != nil {
+		t.Error("a progress report asks for a public summary")
+	}
+	final := reportURL(reports[len(reports)-1])
+	r = lead.get(final)
+	if v, _ := attr(mustID(t, r, "f-summary"), "aria-describedby"); v != "h-summary" {
+		t.Errorf("the summary is described by %q, want its help text", v)
+	}
+	wantIn(t, "the help text", text(mustID(t, r, "h-summary")), "Høyst 1000 tegn")
+	wantRedirect(t, lead.post(final, url.Values{"action": {"save"}, "summary": {"Færre fall om natten."}}), final+"?done=report_save")
+	if got := value(t, lead.get(final), "f-summary"); got != "Færre fall om natten." {
+		t.Errorf("the saved summary is %q", got)
+	}
+	r = lead.post(final, url.Values{"action": {"save"}, "summary": {strings.Repeat("x", 1001)}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantFieldError(t, r, "f-summary", "1000")
 }

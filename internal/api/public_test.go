@@ -173,3 +173,35 @@ func TestPrizeAPI(t *testing.T) {
 		t.Errorf("public prize %+v", p.Prize)
 	}
 }
+
+// TestReportSummary: the final report takes a public summary of at most
+// 1000 characters; a progress report takes none.
+func TestReportSummary(t *testing.T) {
+	e := newEnv(t)
+	e.setFrame(t, money.FromKroner(10_000_000))
+	owner, officer, decider := e.user(t, workflow.Applicant), e.user(t, workflow.CaseOfficer), e.user(t, workflow.DecisionMaker)
+	a, _ := e.acceptedGrant(t, owner, officer, decider, money.FromKroner(40_000))
+	rs := e.reports(t, owner, a.ID)
+	final, progress := rs[len(rs)-1], rs[0]
+	if progress.Kind != model.ReportProgress {
+		t.Fatalf("reports %+v", rs)
+	}
+	c := reportContent
+	c.Summary = "Halvert ventetid for innbyggerne."
+	got := decode[model.Report](t, e.expect(t, req{method: "PUT", path: reportPath(final), token: owner.token, body: c}, http.StatusOK))
+	if got.Summary != c.Summary {
+		t.Errorf("saved summary %q", got.Summary)
+	}
+	res := e.expect(t, req{method: "PUT", path: reportPath(progress), token: owner.token, body: c}, http.StatusUnprocessableEntity)
+	if _, ok := errorBody(t, res).Fields["summary"]; !ok {
+		t.Errorf("a progress report's summary: %s", res.body)
+	}
+	c.Summary = strings.Repeat("å", 1001)
+	res = e.expect(t, req{method: "PUT", path: reportPath(final), token: owner.token, body: c}, http.StatusUnprocessableEntity)
+	if _, ok := errorBody(t, res).Fields["summary"]; !ok {
+		t.Errorf("a summary of 1001 characters: %s", res.body)
+	}
+	if r := e.finalReport(t, a.ID); r.Summary != "Halvert ventetid for innbyggerne." {
+		t.Errorf("a refused summary changed the report: %q", r.Summary)
+	}
+}

@@ -95,9 +95,9 @@ func demoFinalReport(ctx context.Context, g *grants.Service, appID int64, users 
 		Quality:      model.Benefit{Rating: 4, Text: "Brukerne får besøk nærmere avtalt tid."},
 		Efficiency:   model.Benefit{Rating: 5, Text: "Kjøretiden er redusert med en femtedel."},
 		AvoidedCosts: model.Benefit{Rating: 3, Text: "Færre overtidstimer."}, AvoidedCostsOre: money.FromKroner(150_000),
-		Employee:     model.Benefit{Rating: 4, Text: "Mindre stress om morgenen."},
-		Citizen:      model.Benefit{Rating: 2, Text: "Brukerne ble spurt om tidspunkter."},
-		Continues:    true, Nominate: true,
+		Employee:  model.Benefit{Rating: 4, Text: "Mindre stress om morgenen."},
+		Citizen:   model.Benefit{Rating: 2, Text: "Brukerne ble spurt om tidspunkter."},
+		Continues: true, Nominate: true,
 	}, "seed")
 	if err != nil {
 		return err
