@@ -191,3 +191,20 @@ func (s *Service) OpenPublicAttachment(ctx context.Context, id int64) (model.Att
 	at.UploadedBy, at.UploaderName = 0, ""
 	return at, obj, nil
 }
+
+// AllPublicProjects lists every funded project of a fund granted in year,
+// redacted, oldest page first: what a public export (the annual summary)
+// may show of them.
+func (s *Service) AllPublicProjects(ctx context.Context, fundID int64, year int) ([]PublicProject, error) {
+	out := []PublicProject{}
+	for page := 1; ; page++ {
+		p, err := s.PublicProjects(ctx, model.PublicFilter{FundID: fundID, Year: year, Page: page})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Items...)
+		if page*p.PageSize >= p.Total {
+			return out, nil
+		}
+	}
+}

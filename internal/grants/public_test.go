@@ -142,6 +142,14 @@ func TestPublicRedaction(t *testing.T) {
 		t.Errorf("filter by the exempted unit: %+v, %v", units, err)
 	}
 
+	all, err := w.g.AllPublicProjects(w.ctx, w.fund.ID, time.Now().In(workflow.Oslo).Year())
+	if err != nil || len(all) != 1 || all[0].ID != a.ID {
+		t.Fatalf("the fund's public projects for an export: %+v, %v", all, err)
+	}
+	if body, _ := json.Marshal(all); strings.Contains(string(body), texts.summary) || strings.Contains(string(body), texts.report) {
+		t.Errorf("the export's projects show exempted text: %s", body)
+	}
+
 	h, err := w.g.History(w.ctx, w.officer, a.ID)
 	if err != nil || h[len(h)-1].Event != model.EventPublication {
 		t.Errorf("history ends %+v, %v; want a publication row", h[len(h)-1], err)

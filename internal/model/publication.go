@@ -153,7 +153,9 @@ type PublicFilter struct {
 	Query string // full-text search, Norwegian
 	Year  int    // decision year in Oslo; 0 for all
 	Unit  string
-	Page  int // from 1
+	// FundID narrows to one fund; 0 for all.
+	FundID int64
+	Page   int // from 1
 }
 
 // PublicPageSize is how many projects a page of the public list shows.

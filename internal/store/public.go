@@ -43,7 +43,8 @@ var publicText = `concat_ws(' ',
 	CASE WHEN NOT ` + exempt(model.PublicSummary) + ` THEN a.summary END,
 	CASE WHEN NOT ` + exempt(model.PublicFinalReportSummary) + ` THEN r.summary END)`
 
-// publicWhere filters by $1 (search), $2 (decision year) and $3 (unit). The
+// publicWhere filters by $1 (search), $2 (decision year), $3 (unit) and
+// $6 (fund). The
 // search first finds candidates through the full-text indexes on the
 // application's and the final report's texts, then matches the public
 // text alone, so that exempted words find nothing.
@@ -53,7 +54,8 @@ var publicWhere = `
 			UNION SELECT application_id FROM reports WHERE kind = 'final' AND to_tsvector('norwegian', summary) @@ websearch_to_tsquery('norwegian', $1))
 		AND to_tsvector('norwegian', ` + publicText + `) @@ websearch_to_tsquery('norwegian', $1)))
 	AND ($2 = 0 OR extract(year FROM d.decided_at AT TIME ZONE 'Europe/Oslo') = $2)
-	AND ($3 = '' OR (a.unit = $3 AND NOT ` + exempt(model.PublicUnit) + `))`
+	AND ($3 = '' OR (a.unit = $3 AND NOT ` + exempt(model.PublicUnit) + `))
+	AND ($6 = 0 OR c.fund_id = $6)`
 
 func scanPublic(row pgx.Row, total *int) (model.PublicRow, error) {
 	var p model.PublicRow
@@ -72,7 +74,7 @@ func (s *Store) PublicProjects(ctx context.Context, f model.PublicFilter) ([]mod
 	page := max(f.Page, 1)
 	rows, err := s.pool.Query(ctx, "SELECT "+publicColumns+", count(*) OVER ()"+publicFrom+publicWhere+`
 		ORDER BY d.decided_at DESC, a.id DESC LIMIT $4 OFFSET $5`,
-		f.Query, f.Year, f.Unit, model.PublicPageSize, (page-1)*model.PublicPageSize)
+		f.Query, f.Year, f.Unit, model.PublicPageSize, (page-1)*model.PublicPageSize, f.FundID)
 	if err != nil {
 		return nil, 0, translate(err)
 	}
