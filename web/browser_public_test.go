@@ -31,7 +31,7 @@ func TestBrowserPublicPages(t *testing.T) {
 	b.checkA11y("public projects (nb)")
 	b.typeIn([][2]string{{"f-q", c.title}})
 	b.load("search", 200, chromedp.Click(chromedp.CSS(`form[role=search] button[type=submit]`)))
-	b.wantText("main", "1 prosjekter funnet.", c.title, c.summary, c.outcome)
+	b.wantText("main", "Antall prosjekter: 1", c.title, c.summary, c.outcome)
 	b.checkA11y("search result (nb)")
 	b.load("open the project", 200, chromedp.Click(chromedp.CSS(`article.project h3 a`)))
 	b.wantText("h1", c.title)

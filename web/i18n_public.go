@@ -24,7 +24,7 @@ var publicCatalog = map[string]i18n.Text{
 	"public.all_units":                    i18n.T("Alle enheter", "All units"),
 	"public.search_button":                i18n.T("Søk", "Search"),
 	"public.results":                      i18n.T("Prosjekter", "Projects"),
-	"public.count":                        i18n.T("%d prosjekter funnet.", "%d projects found."),
+	"public.count":                        i18n.T("Antall prosjekter: %d", "Number of projects: %d"),
 	"public.prev":                         i18n.T("Forrige side", "Previous page"),
 	"public.bad_page":                     i18n.T("Siden må være et positivt tall.", "The page must be a positive number."),
 	"public.amount":                       i18n.T("Innvilget beløp", "Amount granted"),
