@@ -137,6 +137,12 @@ func TestPublicRedaction(t *testing.T) {
 	if got := w.search(firstWord(texts.title)); got.Total != 1 || got.Items[0].Summary != nil {
 		t.Errorf("search for the title: %+v", got)
 	}
+	if got, err := w.g.PublicProjects(w.ctx, model.PublicFilter{Query: firstWord(texts.title), Page: 2}); err != nil || got.Total != 1 || len(got.Items) != 0 {
+		t.Errorf("page 2 of one result: %+v, %v", got, err)
+	}
+	if _, err := w.g.PublicProjects(w.ctx, model.PublicFilter{Year: 1999}); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("a search for 1999: %v", err)
+	}
 	units, err := w.g.PublicProjects(w.ctx, model.PublicFilter{Unit: "Helse", Query: firstWord(texts.title)})
 	if err != nil || units.Total != 0 {
 		t.Errorf("filter by the exempted unit: %+v, %v", units, err)
@@ -153,6 +159,19 @@ func TestPublicRedaction(t *testing.T) {
 	h, err := w.g.History(w.ctx, w.officer, a.ID)
 	if err != nil || h[len(h)-1].Event != model.EventPublication {
 		t.Errorf("history ends %+v, %v; want a publication row", h[len(h)-1], err)
+	}
+
+	// The title too, and the amount: the project stays, without them.
+	in.Exemptions = append(in.Exemptions, model.ExemptionInput{Field: model.PublicTitle, LegalBasis: model.OfflConfidential, Reason: "Navn"},
+		model.ExemptionInput{Field: model.PublicAmount, LegalBasis: model.OfflConfidential, Reason: "Forretningshemmelighet"})
+	if _, err := w.g.PutPublication(w.ctx, w.officer, a.ID, in, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := w.g.PublicProject(w.ctx, a.ID); err != nil || p.Title != nil || p.AmountOre != nil || len(p.Exempted) != 5 {
+		t.Errorf("with the title and amount exempted: %+v, %v", p, err)
+	}
+	if got := w.search(firstWord(texts.title)); got.Total != 0 {
+		t.Errorf("search for the exempted title found %+v", got.Items)
 	}
 
 	// Not granted: not public.

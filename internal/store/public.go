@@ -44,7 +44,7 @@ var publicText = `concat_ws(' ',
 	CASE WHEN NOT ` + exempt(model.PublicFinalReportSummary) + ` THEN r.summary END)`
 
 // publicWhere filters by $1 (search), $2 (decision year), $3 (unit) and
-// $6 (fund). The
+// $4 (fund). The
 // search first finds candidates through the full-text indexes on the
 // application's and the final report's texts, then matches the public
 // text alone, so that exempted words find nothing.
@@ -55,7 +55,7 @@ var publicWhere = `
 		AND to_tsvector('norwegian', ` + publicText + `) @@ websearch_to_tsquery('norwegian', $1)))
 	AND ($2 = 0 OR extract(year FROM d.decided_at AT TIME ZONE 'Europe/Oslo') = $2)
 	AND ($3 = '' OR (a.unit = $3 AND NOT ` + exempt(model.PublicUnit) + `))
-	AND ($6 = 0 OR c.fund_id = $6)`
+	AND ($4 = 0 OR c.fund_id = $4)`
 
 func scanPublic(row pgx.Row, total *int) (model.PublicRow, error) {
 	var p model.PublicRow
@@ -73,8 +73,8 @@ func scanPublic(row pgx.Row, total *int) (model.PublicRow, error) {
 func (s *Store) PublicProjects(ctx context.Context, f model.PublicFilter) ([]model.PublicRow, int, error) {
 	page := max(f.Page, 1)
 	rows, err := s.pool.Query(ctx, "SELECT "+publicColumns+", count(*) OVER ()"+publicFrom+publicWhere+`
-		ORDER BY d.decided_at DESC, a.id DESC LIMIT $4 OFFSET $5`,
-		f.Query, f.Year, f.Unit, model.PublicPageSize, (page-1)*model.PublicPageSize, f.FundID)
+		ORDER BY d.decided_at DESC, a.id DESC LIMIT $5 OFFSET $6`,
+		f.Query, f.Year, f.Unit, f.FundID, model.PublicPageSize, (page-1)*model.PublicPageSize)
 	if err != nil {
 		return nil, 0, translate(err)
 	}
@@ -88,7 +88,13 @@ func (s *Store) PublicProjects(ctx context.Context, f model.PublicFilter) ([]mod
 		}
 		out = append(out, p)
 	}
-	return out, total, translate(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, 0, translate(err)
+	}
+	if len(out) == 0 && page > 1 { // past the last page: count without a row to carry it
+		err = s.pool.QueryRow(ctx, "SELECT count(*)"+publicFrom+publicWhere, f.Query, f.Year, f.Unit, f.FundID).Scan(&total)
+	}
+	return out, total, translate(err)
 }
 
 // PublicProject returns one funded project; any other application is not found.
