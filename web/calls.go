@@ -15,12 +15,14 @@ func callPath(id int64) string { return "/calls/" + strconv.FormatInt(id, 10) }
 type callRow struct {
 	Title, Opens, Closes, Year               string
 	RankingHref, DecisionsHref, AssignAction string
-	LedgerHref                               string
+	LedgerHref, PrizeHref                    string
 }
 
 type callsView struct {
 	Rows                 []callRow
 	CanAssign, CanDecide bool
+	// SeesPrize links decision makers and administrators to the prize.
+	SeesPrize bool
 	// Templates link an administrator to each fund's letter template.
 	Templates []linkView
 	Flash     string
@@ -42,7 +44,8 @@ func (s *site) calls(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := callsView{CanAssign: writesRecommendations(u), CanDecide: u.Has(workflow.DecisionMaker)}
+	v := callsView{CanAssign: writesRecommendations(u), CanDecide: u.Has(workflow.DecisionMaker),
+		SeesPrize: u.Has(workflow.DecisionMaker) || u.Has(workflow.Admin)}
 	if q := r.URL.Query(); q.Get("done") == "auto_assigned" {
 		n, _ := strconv.Atoi(q.Get("assigned"))
 		v.Flash = sprintf(lang, "done.auto_assigned", max(n, 0))
@@ -52,7 +55,8 @@ func (s *site) calls(w http.ResponseWriter, r *http.Request) error {
 		v.Rows = append(v.Rows, callRow{Title: c.Title, Opens: osloTime(c.OpensAt), Closes: osloTime(c.ClosesAt),
 			Year: strconv.Itoa(c.BudgetYear), RankingHref: p + "/ranking", DecisionsHref: p + "/decisions",
 			AssignAction: p + "/reviewer-assignments",
-			LedgerHref:   "/funds/" + strconv.FormatInt(c.FundID, 10) + "/ledger?year=" + strconv.Itoa(c.BudgetYear)})
+			LedgerHref:   "/funds/" + strconv.FormatInt(c.FundID, 10) + "/ledger?year=" + strconv.Itoa(c.BudgetYear),
+			PrizeHref:    prizePath(c.FundID, c.BudgetYear)})
 	}
 	if u.Has(workflow.Admin) {
 		funds, err := s.Store.Funds(r.Context())

@@ -422,6 +422,9 @@ func (s *site) tasks(ctx context.Context, u model.User, app model.Application, l
 	if u.Has(workflow.DecisionMaker) && awaitsDecision(app.State) && app.ApplicantID != u.ID {
 		out = append(out, linkView{Href: appPath(app.ID) + "/decision", Label: msg("task.decision").In(lang)})
 	}
+	if writesRecommendations(u) && app.ApplicantID != u.ID && app.State != workflow.Draft {
+		out = append(out, linkView{Href: publicationPath(app.ID), Label: msg("publication.link").In(lang)})
+	}
 	return out, nil
 }
 
@@ -488,6 +491,10 @@ func eventName(name string, lang i18n.Lang) string {
 		return msg("history.payout_plan_adjusted").In(lang)
 	case model.EventRecipientChanged:
 		return msg("history.recipient_changed").In(lang)
+	case model.EventPublication:
+		return msg("history.publication_changed").In(lang)
+	case model.EventPrize:
+		return msg("history.prize_decided").In(lang)
 	}
 	return workflow.Application.EventLabel(workflow.Event(name)).In(lang)
 }

@@ -29,7 +29,7 @@ var staticDir embed.FS
 var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error",
 	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch", "lettertemplate",
 	"finance", "payout", "ledger", "exports", "overdue", "report", "evaluation", "jobs",
-	"notifications", "preferences"}
+	"notifications", "preferences", "public_projects", "public_project", "publication", "prize"}
 
 // pageSet holds every page parsed once per language, so that {{t "key"}}
 // is bound to the language at parse time.
@@ -57,9 +57,10 @@ func templateFuncs(lang i18n.Lang) template.FuncMap {
 			}
 			return txt.In(lang), nil
 		},
-		"add":   func(a, b int) int { return a + b },
-		"field": fieldFor,
-		"group": func(name string, choices []choiceView) radioGroup { return radioGroup{Name: name, Choices: choices} },
+		"add":        func(a, b int) int { return a + b },
+		"field":      fieldFor,
+		"group":      func(name string, choices []choiceView) radioGroup { return radioGroup{Name: name, Choices: choices} },
+		"exemptArgs": func(row exemptRow, bases []optionView) exemptArgs { return exemptArgs{Row: row, Bases: bases} },
 	}
 }
 
@@ -100,7 +101,9 @@ type view struct {
 	Nav         string
 	Back        string
 	Script      string
-	Page        any
+	// Public is a public page: no staff menu, the public one instead.
+	Public bool
+	Page   any
 }
 
 // page is one page to render.
@@ -114,6 +117,8 @@ type page struct {
 	Back string
 	// Script is a file under /static/ the page loads, if any.
 	Script string
+	// Public marks a page anyone may see, shown without the staff menu.
+	Public bool
 	Data   any
 }
 
@@ -121,7 +126,7 @@ type page struct {
 // first, so a template fault becomes an error page, never half a page.
 func (s *site) render(w http.ResponseWriter, r *http.Request, p page) error {
 	lang := httpx.Lang(r)
-	v := view{Lang: lang, SwitchTo: i18n.EN, Title: p.Title, Nav: p.Nav, Back: p.Back, Script: p.Script, Page: p.Data}
+	v := view{Lang: lang, SwitchTo: i18n.EN, Title: p.Title, Nav: p.Nav, Back: p.Back, Script: p.Script, Public: p.Public, Page: p.Data}
 	if v.Back == "" {
 		v.Back = backPath(r)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"nyttig/internal/apperr"
 	"nyttig/internal/httpx"
@@ -19,7 +20,10 @@ func reportPath(id int64) string { return "/reports/" + strconv.FormatInt(id, 10
 // reportField is a text field of a report, or the amount spent on a budget line.
 type reportField struct {
 	ID, Name, Label, Value, Error string
-	Area                          bool
+	// Help explains the field under its label; Describe is the ids the
+	// field is described by (its help and its error).
+	Help, Describe string
+	Area           bool
 }
 
 type reportView struct {
@@ -42,7 +46,8 @@ func reportTexts(c *model.ReportContent) []struct {
 	return []struct {
 		name string
 		v    *string
-	}{{"work_done", &c.WorkDone}, {"results", &c.Results}, {"in_use", &c.InUse}, {"spread", &c.Spread}, {"lessons", &c.Lessons}}
+	}{{"work_done", &c.WorkDone}, {"results", &c.Results}, {"in_use", &c.InUse}, {"spread", &c.Spread}, {"lessons", &c.Lessons},
+		{"summary", &c.Summary}}
 }
 
 func (s *site) reportPage(w http.ResponseWriter, r *http.Request) error {
@@ -161,10 +166,17 @@ func (s *site) showReport(w http.ResponseWriter, r *http.Request, refused *refus
 	}
 	c := rep.ReportContent
 	for _, t := range reportTexts(&c) {
+		if t.name == "summary" && rep.Kind != model.ReportFinal {
+			continue // only the final report has a public summary
+		}
 		f := reportField{ID: "f-" + t.name, Name: t.name, Label: msg("report." + t.name).In(lang), Value: *t.v, Area: true, Error: errs[t.name]}
+		if t.name == "summary" {
+			f.Help = msg("report.summary_help").In(lang)
+		}
 		if refused != nil && refused.input.Has(t.name) {
 			f.Value = refused.input.Get(t.name)
 		}
+		f.Describe = describedBy(f)
 		v.Fields = append(v.Fields, f)
 	}
 	spent := map[int]money.Ore{}
@@ -216,4 +228,16 @@ func (s *site) showReport(w http.ResponseWriter, r *http.Request, refused *refus
 		}
 	}
 	return s.render(w, r, page{Status: status, Template: "report", Title: v.Heading, Data: v})
+}
+
+// describedBy lists the ids of a field's help and error, for aria-describedby.
+func describedBy(f reportField) string {
+	var ids []string
+	if f.Help != "" {
+		ids = append(ids, "h-"+f.Name)
+	}
+	if f.Error != "" {
+		ids = append(ids, "e-"+f.Name)
+	}
+	return strings.Join(ids, " ")
 }

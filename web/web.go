@@ -7,8 +7,10 @@
 // decision letters, the acceptance of a grant and appeals; the
 // administrators' letter templates; and the money: finance's payout queue,
 // a payout with its attestation and authorisation, an application's payout
-// plan, recipient and claw-backs, and a fund's ledger; and each user's
-// notifications with their mail preferences. The pages are html/template files,
+// plan, recipient and claw-backs, and a fund's ledger; each user's
+// notifications with their mail preferences; the public pages of funded
+// projects (no login), an application's publication setting and the
+// innovation prize. The pages are html/template files,
 // one stylesheet and one small script for upload progress, embedded in
 // the binary; every rule is the grants service's, the pages only show and
 // ask.
@@ -115,6 +117,13 @@ func New(d Deps) http.Handler {
 	r.Post("/notifications/{id}/read", s.handle(s.markNotificationRead))
 	r.Get("/settings/notifications", s.handle(s.preferencesPage))
 	r.Post("/settings/notifications", s.handle(s.savePreferences))
+	r.Get("/public/projects", s.handle(s.publicProjects))
+	r.Get("/public/projects/{id}", s.handle(s.publicProject))
+	r.Get("/public/attachments/{id}", s.handle(s.publicAttachment))
+	r.Get("/applications/{id}/publication", s.handle(s.publicationPage))
+	r.Post("/applications/{id}/publication", s.handle(s.savePublication))
+	r.Get("/funds/{id}/prize/{year}", s.handle(s.prizePage))
+	r.Post("/funds/{id}/prize/{year}", s.handle(s.savePrize))
 
 	r.Get("/letters/{id}", s.handle(s.downloadLetter))
 	r.Get("/applications/{id}/letter-preview", s.handle(s.letterPreview))

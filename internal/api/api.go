@@ -60,6 +60,8 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 	}))
 	r.Get("/openapi.json", serveOpenAPI)
 	r.Get("/workflow", public(a.workflow))
+	r.Get("/public/projects", public(a.publicProjects))
+	r.Get("/public/projects/{id}", public(a.publicProject))
 	r.Group(func(r chi.Router) {
 		r.Use(idempotent(st))
 		r.Get("/me", authed(a.me))
@@ -123,6 +125,10 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Get("/me/notification-preferences", authed(a.getPreferences))
 		r.Put("/me/notification-preferences", authed(a.putPreferences))
 		r.Get("/admin/failed-jobs", authed(a.failedJobs))
+		r.Get("/applications/{id}/publication", authed(a.getPublication))
+		r.Put("/applications/{id}/publication", authed(a.putPublication))
+		r.Get("/funds/{id}/prize/{year}/nominees", authed(a.prizeNominees))
+		r.Put("/funds/{id}/prize/{year}", authed(a.putPrize))
 	})
 	return r
 }

@@ -267,6 +267,16 @@ func TestAuthorization(t *testing.T) {
 		}
 		return r
 	}
+	exemptTitle := model.PublicationInput{Exemptions: []model.ExemptionInput{{Field: model.PublicTitle, LegalBasis: model.OfflConfidential, Reason: "Navn"}}}
+	prizePath := fmt.Sprintf("/funds/%d/prize/%d", e.fund.ID, time.Now().In(workflow.Oslo).Year())
+	var nominated *model.Application // made once: a completed, nominated project
+	nominee := func(t *testing.T) model.Application {
+		if nominated == nil {
+			a, _ := e.finishedProject(t, officer, decider)
+			nominated = &a
+		}
+		return *nominated
+	}
 	created := func(roles ...workflow.Role) map[string]int {
 		m := map[string]int{}
 		for _, r := range roles {
@@ -568,6 +578,28 @@ func TestAuthorization(t *testing.T) {
 		{"GET /admin/failed-jobs", "", func(*testing.T) req {
 			return req{method: "GET", path: "/admin/failed-jobs"}
 		}, statuses(http.StatusForbidden, map[string]int{string(workflow.Admin): http.StatusOK})},
+		// The public pages' API, publication and the innovation prize.
+		{"GET /public/projects", "", func(*testing.T) req {
+			return req{method: "GET", path: "/public/projects"}
+		}, statuses(http.StatusOK, map[string]int{asNobody: http.StatusOK})},
+		{"GET /public/projects/{id}", "a granted project", func(t *testing.T) req {
+			return req{method: "GET", path: fmt.Sprintf("/public/projects/%d", granted(t).ID)}
+		}, statuses(http.StatusOK, map[string]int{asNobody: http.StatusOK})},
+		{"GET /public/projects/{id}", "a draft", func(t *testing.T) req {
+			return req{method: "GET", path: fmt.Sprintf("/public/projects/%d", draft(t).ID)}
+		}, statuses(http.StatusNotFound, map[string]int{asNobody: http.StatusNotFound})},
+		{"GET /applications/{id}/publication", "", func(t *testing.T) req {
+			return req{method: "GET", path: appPath(granted(t), "/publication")}
+		}, onApplication(http.StatusForbidden, http.StatusOK, only(workflow.DecisionMaker, http.StatusForbidden))},
+		{"PUT /applications/{id}/publication", "", func(t *testing.T) req {
+			return req{method: "PUT", path: appPath(granted(t), "/publication"), body: exemptTitle}
+		}, onApplication(http.StatusForbidden, http.StatusOK, only(workflow.DecisionMaker, http.StatusForbidden))},
+		{"GET /funds/{id}/prize/{year}/nominees", "", func(*testing.T) req {
+			return req{method: "GET", path: prizePath + "/nominees"}
+		}, statuses(http.StatusForbidden, map[string]int{string(workflow.DecisionMaker): http.StatusOK, string(workflow.Admin): http.StatusOK})},
+		{"PUT /funds/{id}/prize/{year}", "", func(t *testing.T) req {
+			return req{method: "PUT", path: prizePath, body: map[string]any{"winner": map[string]any{"application_id": nominee(t).ID, "citation": "Nyttiggjort."}}}
+		}, statuses(http.StatusForbidden, only(workflow.DecisionMaker, http.StatusOK))},
 	}
 
 	routes := apiRoutes(t)

@@ -75,6 +75,7 @@ var sideEvents = []string{
 	store.EventLetterCreated, store.EventReviewerAssigned, store.EventDeclaration, store.EventReviewSubmitted,
 	store.EventRecommendation, model.EventPayoutPlanAdjusted, model.EventEvaluation,
 	store.EventProvisionalReply, store.EventDecisionFinal,
+	model.EventPublication, model.EventPrize,
 }
 
 // editEvents are versioned history events that change an application

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"nyttig/internal/blob"
 	"nyttig/internal/config"
 	"nyttig/internal/seed"
 	"nyttig/internal/store"
@@ -13,7 +14,7 @@ import (
 )
 
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("seed", "seed --demo\n\nLoads demo data: a fund with this year's budget, a call open for 60 days,\none user per role, and two applications. Safe to run again.", stderr)
+	fs := newFlags("seed", "seed --demo\n\nLoads demo data: a fund with this year's budget, a call open for 60 days,\none user per role, two applications and a completed project. Safe to run again.", stderr)
 	demo := fs.Bool("demo", false, "load the demo fund, call, users and applications")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -22,7 +23,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return errUsage
 	}
-	cfg, err := config.FromEnv("db")
+	cfg, err := config.FromEnv("db", "s3")
 	if err != nil {
 		return err
 	}
@@ -34,7 +35,15 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := migrate(ctx, st); err != nil {
 		return err
 	}
-	users, err := seed.Demo(ctx, st, time.Now())
+	// The demo's granted project gets decision letters, stored as objects.
+	blobs, err := blob.Open(cfg.S3Endpoint, cfg.S3AccessKey, cfg.S3SecretKey, cfg.S3Bucket, cfg.S3UseSSL)
+	if err != nil {
+		return err
+	}
+	if err := blobs.EnsureBucket(ctx); err != nil {
+		return err
+	}
+	users, err := seed.Demo(ctx, st, blobs, time.Now())
 	if err != nil {
 		return err
 	}

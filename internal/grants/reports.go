@@ -25,8 +25,9 @@ var (
 	nounReport      = i18n.T("rapporten", "the report")
 	msgReportClosed = i18n.T("Rapporten kan bare endres som utkast eller når den er sendt tilbake.",
 		"The report can only be changed as a draft or when it has been returned.")
-	msgNotReporting = i18n.T("Søknaden er ikke i en fase med rapportering.", "The application is not in its reporting phase.")
-	msgNotLeader    = i18n.T("Bare søkerens enhetsleder kan evaluere prosjektet.",
+	msgNotReporting     = i18n.T("Søknaden er ikke i en fase med rapportering.", "The application is not in its reporting phase.")
+	msgSummaryFinalOnly = i18n.T("Bare sluttrapporten har et offentlig sammendrag.", "Only the final report has a public summary.")
+	msgNotLeader        = i18n.T("Bare søkerens enhetsleder kan evaluere prosjektet.",
 		"Only the applicant's unit leader can evaluate the project.")
 )
 
@@ -112,7 +113,7 @@ func (s *Service) UpdateReport(ctx context.Context, u model.User, id int64, c mo
 	if _, _, err := s.report(ctx, u, id); err != nil {
 		return model.Report{}, err
 	}
-	for _, p := range []*string{&c.WorkDone, &c.Results, &c.InUse, &c.Spread, &c.Lessons} {
+	for _, p := range []*string{&c.WorkDone, &c.Results, &c.InUse, &c.Spread, &c.Lessons, &c.Summary} {
 		*p = strings.TrimSpace(*p)
 	}
 	r, err := s.Store.UpdateReport(ctx, id, c, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()},
@@ -125,7 +126,11 @@ func (s *Service) UpdateReport(ctx context.Context, u model.User, id int64, c mo
 			case !slices.Contains(reportingStates, app.State):
 				return apperr.New(apperr.Conflict, msgNotReporting)
 			}
-			if fe := c.Check(len(app.BudgetLines)); len(fe) > 0 {
+			fe := c.Check(len(app.BudgetLines))
+			if cur.Kind != model.ReportFinal && c.Summary != "" {
+				fe["summary"] = msgSummaryFinalOnly
+			}
+			if len(fe) > 0 {
 				return apperr.Fields(fe)
 			}
 			return nil

@@ -36,6 +36,9 @@ type ReportContent struct {
 	Spread   string     `json:"spread"`
 	Lessons  string     `json:"lessons"`
 	Spending []Spending `json:"spending"`
+	// Summary is the final report's public summary: two or three sentences
+	// for the annual summary and the public project pages.
+	Summary string `json:"summary"`
 }
 
 // Report is a progress or final report of an accepted grant.
@@ -56,6 +59,9 @@ type Report struct {
 // MaxReportText is the longest text of a report field.
 const MaxReportText = 20000
 
+// MaxReportSummary is the longest public summary of a final report.
+const MaxReportSummary = 1000
+
 // Check validates the content against the application's budget lines.
 func (c ReportContent) Check(budgetLines int) FieldErrors {
 	fe := FieldErrors{}
@@ -67,6 +73,12 @@ func (c ReportContent) Check(budgetLines int) FieldErrors {
 		case utf8.RuneCountInString(t.v) > MaxReportText:
 			fe.add(t.name, tooLong(MaxReportText))
 		}
+	}
+	switch {
+	case !ValidText(c.Summary):
+		fe.add("summary", msgBadChars)
+	case utf8.RuneCountInString(c.Summary) > MaxReportSummary:
+		fe.add("summary", tooLong(MaxReportSummary))
 	}
 	seen := map[int]bool{}
 	for i, s := range c.Spending {

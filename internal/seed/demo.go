@@ -1,7 +1,9 @@
 // Package seed owns the data Nyttig can be loaded with: the demo fund, call,
 // users and applications a newcomer explores after `make run` — among them
 // a submitted application in review with the demo reviewer assigned, so
-// that the way from review to decision can be walked at once.
+// that the way from review to decision can be walked at once, and a
+// completed project with a public final report summary, nominated for the
+// innovation prize, so that the public pages are not empty.
 package seed
 
 import (
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"nyttig/internal/auth"
+	"nyttig/internal/blob"
 	"nyttig/internal/grants"
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
@@ -44,7 +47,7 @@ var DemoUsers = []DemoUser{
 
 // Demo loads the demo data, creating only what is missing, so running it
 // again is safe. It returns the users to print.
-func Demo(ctx context.Context, st *store.Store, now time.Time) ([]DemoUser, error) {
+func Demo(ctx context.Context, st *store.Store, blobs *blob.Store, now time.Time) ([]DemoUser, error) {
 	fund, err := st.CreateFund(ctx, "Innovasjonsfondet", "Sandnes kommune")
 	if err != nil {
 		return nil, err
@@ -84,11 +87,14 @@ func Demo(ctx context.Context, st *store.Store, now time.Time) ([]DemoUser, erro
 	if err != nil {
 		return nil, err
 	}
-	g := &grants.Service{Store: st, Now: func() time.Time { return now }}
+	g := &grants.Service{Store: st, Blobs: blobs, Limits: grants.DefaultLimits, Now: func() time.Time { return now }}
 	if err := demoApplications(ctx, g, call, applicant, now); err != nil {
 		return nil, err
 	}
 	if err := demoReview(ctx, g, applicant, users[workflow.CaseOfficer], users[workflow.Reviewer]); err != nil {
+		return nil, err
+	}
+	if err := demoFunded(ctx, g, call, users, now); err != nil {
 		return nil, err
 	}
 	return DemoUsers, nil

@@ -21,7 +21,7 @@ func TestDemoIsReadyForReviewAndIdempotent(t *testing.T) {
 	st := testenv.Store(t)
 	now := time.Now()
 	for run := 1; run <= 2; run++ {
-		if _, err := seed.Demo(ctx, st, now); err != nil {
+		if _, err := seed.Demo(ctx, st, testenv.Blobs(t), now); err != nil {
 			t.Fatalf("run %d: %v", run, err)
 		}
 	}
@@ -49,8 +49,8 @@ func TestDemoIsReadyForReviewAndIdempotent(t *testing.T) {
 			inReview = a
 		}
 	}
-	if len(apps) != 2 || states[workflow.InReview] != 1 || states[workflow.Draft] != 1 {
-		t.Fatalf("after two runs the applicant has %v, want one draft and one in review", states)
+	if len(apps) != 3 || states[workflow.InReview] != 1 || states[workflow.Draft] != 1 || states[workflow.Completed] != 1 {
+		t.Fatalf("after two runs the applicant has %v, want one draft, one in review and one completed", states)
 	}
 	as, err := st.Assignments(ctx, inReview.ID)
 	if err != nil {
@@ -65,5 +65,18 @@ func TestDemoIsReadyForReviewAndIdempotent(t *testing.T) {
 	}
 	if call.ReviewersPerApplication != 1 {
 		t.Errorf("the demo call wants %d reviewers per application; the demo has one reviewer", call.ReviewersPerApplication)
+	}
+
+	// The completed project is public, with its final report's summary.
+	public, _, err := st.PublicProjects(ctx, model.PublicFilter{Query: "ruteplanlegging"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(public) != 1 || public[0].FinalReportSummary == "" || public[0].State != workflow.Completed {
+		t.Errorf("public projects %+v, want the completed demo project with its summary", public)
+	}
+	nominees, err := st.PrizeNominees(ctx, public[0].FundID, now.In(workflow.Oslo).Year())
+	if err != nil || len(nominees) != 1 {
+		t.Errorf("prize nominees %+v, %v; want the completed demo project", nominees, err)
 	}
 }

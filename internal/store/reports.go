@@ -22,12 +22,12 @@ var (
 )
 
 const reportColumns = `r.id, r.application_id, r.kind, to_char(r.due_date, 'YYYY-MM-DD'), r.state, r.work_done, r.results,
-	r.in_use, r.spending, r.spread, r.lessons, r.version, r.submitted_at, r.updated_at`
+	r.in_use, r.spending, r.spread, r.lessons, r.version, r.submitted_at, r.updated_at, r.summary`
 
 func scanReport(row pgx.Row) (model.Report, error) {
 	var r model.Report
 	err := row.Scan(&r.ID, &r.ApplicationID, &r.Kind, &r.DueDate, &r.State, &r.WorkDone, &r.Results,
-		&r.InUse, &r.Spending, &r.Spread, &r.Lessons, &r.Version, &r.SubmittedAt, &r.UpdatedAt)
+		&r.InUse, &r.Spending, &r.Spread, &r.Lessons, &r.Version, &r.SubmittedAt, &r.UpdatedAt, &r.Summary)
 	if r.Spending == nil {
 		r.Spending = []model.Spending{}
 	}
@@ -132,8 +132,8 @@ func (s *Store) UpdateReport(ctx context.Context, id int64, c model.ReportConten
 			spending = []model.Spending{}
 		}
 		_, err = tx.Exec(ctx, `UPDATE reports SET work_done = $2, results = $3, in_use = $4, spread = $5, lessons = $6,
-			spending = $7, version = version + 1, updated_at = $8 WHERE id = $1`,
-			id, c.WorkDone, c.Results, c.InUse, c.Spread, c.Lessons, spending, ch.Now)
+			spending = $7, summary = $9, version = version + 1, updated_at = $8 WHERE id = $1`,
+			id, c.WorkDone, c.Results, c.InUse, c.Spread, c.Lessons, spending, ch.Now, c.Summary)
 		if err != nil {
 			return translate(err)
 		}
@@ -221,7 +221,7 @@ func (s *Store) OverdueReports(ctx context.Context, today string) ([]OverdueRepo
 		var o OverdueReport
 		r := &o.Report
 		err := rows.Scan(&r.ID, &r.ApplicationID, &r.Kind, &r.DueDate, &r.State, &r.WorkDone, &r.Results,
-			&r.InUse, &r.Spending, &r.Spread, &r.Lessons, &r.Version, &r.SubmittedAt, &r.UpdatedAt, &o.CaseNumber, &o.Title)
+			&r.InUse, &r.Spending, &r.Spread, &r.Lessons, &r.Version, &r.SubmittedAt, &r.UpdatedAt, &r.Summary, &o.CaseNumber, &o.Title)
 		if err != nil {
 			return nil, translate(err)
 		}
