@@ -13,9 +13,9 @@ import (
 // compose holds the Compose fields deploy/compose.yaml may use; decoding
 // is strict, so a field outside them (or a misspelt one) fails the test.
 type compose struct {
-	Name     string                     `json:"name"`
+	Name     string                    `json:"name"`
 	Services map[string]composeService `json:"services"`
-	Volumes  map[string]*struct{}       `json:"volumes"`
+	Volumes  map[string]*struct{}      `json:"volumes"`
 }
 
 type composeService struct {
