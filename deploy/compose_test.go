@@ -103,7 +103,7 @@ func TestCompose(t *testing.T) {
 			t.Errorf("nyttig must wait for %s to be healthy", dep)
 		}
 	}
-	if !slices.Contains(n.Healthcheck.Test, "/readyz") {
+	if !slices.Contains(n.Healthcheck.Test, "/readyz") || n.Healthcheck.Test[1] != "/usr/local/bin/nyttig" {
 		t.Errorf("nyttig's health check %v does not ask /readyz", n.Healthcheck.Test)
 	}
 	checkEnv(t, "compose.yaml", n.Environment)

@@ -126,6 +126,24 @@ func TestDockerfile(t *testing.T) {
 	if hc := final.all("HEALTHCHECK"); len(hc) != 1 || !execForm(hc[0].args[strings.Index(hc[0].args, "CMD ")+4:]) {
 		t.Errorf("want a HEALTHCHECK whose CMD is in exec form, got %v", hc)
 	}
+	// The binary lands where ENTRYPOINT and the health checks call it.
+	binary := strings.Fields(copies[len(copies)-1].args)
+	var entrypoint []string
+	_ = json.Unmarshal([]byte(final.all("ENTRYPOINT")[0].args), &entrypoint)
+	if len(entrypoint) == 0 || entrypoint[0] != binary[len(binary)-1] {
+		t.Errorf("ENTRYPOINT %v does not run the copied binary %s", entrypoint, binary[len(binary)-1])
+	}
+	if hc := final.all("HEALTHCHECK"); len(hc) == 1 && !strings.Contains(hc[0].args, `["`+entrypoint[0]+`", "probe"`) {
+		t.Errorf("the HEALTHCHECK does not run %s probe", entrypoint[0])
+	}
+	// The version set at link time must name a variable that exists.
+	cli, err := os.ReadFile("../internal/cli/cli.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), "-X nyttig/internal/cli.buildVersion=") || !strings.Contains(string(cli), "\nvar buildVersion string\n") {
+		t.Error("the build's -X nyttig/internal/cli.buildVersion does not match internal/cli")
+	}
 	for _, s := range stages {
 		if len(s.all("ADD")) > 0 {
 			t.Errorf("stage %s uses ADD; COPY says what it does", s.image)
