@@ -11,11 +11,10 @@
 # defaults -count=1 -p 2 -timeout 14m, so they can override them. Packages
 # among them (words that are not flags or flag values) replace ./...
 #
-# Also makes sure of the browser-test tools: Debian's chromium and
-# poppler-utils, postgresql-client for the backup test (apt-get, when root
-# on Debian) and axe-core (npm, into the
-# cache), exported as NYTTIG_CHROME and NYTTIG_AXE_JS; and the MinIO binary,
-# as NYTTIG_MINIO_BIN.
+# Also makes sure of the test tools: Debian's chromium, poppler-utils and
+# postgresql-client (apt-get, when root on Debian) and axe-core (npm, into
+# the cache), exported as NYTTIG_CHROME and NYTTIG_AXE_JS; and the MinIO
+# binary, as NYTTIG_MINIO_BIN.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd -P)
