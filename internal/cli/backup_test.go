@@ -32,13 +32,7 @@ import (
 // now full target must be refused.
 func TestBackupAndRestore(t *testing.T) {
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "bin", "nyttig")
-	build := exec.Command("go", "build", "-trimpath", "-buildvcs=false",
-		"-ldflags=-s -w -X nyttig/internal/cli.buildVersion=backup-test", "-o", bin, "nyttig/cmd/nyttig")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildLikeImage(t)
 	scripts, err := filepath.Abs("../../deploy")
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +59,7 @@ func TestBackupAndRestore(t *testing.T) {
 		return string(out)
 	}
 
-	if out := run(src, true, bin, "version"); !strings.Contains(out, "backup-test") {
+	if out := run(src, true, bin, "version"); !strings.Contains(out, "image-test") {
 		t.Errorf("the version set at build time is lost: %q", out)
 	}
 	run(src, true, bin, "seed", "--demo")
