@@ -25,6 +25,7 @@ type composeService struct {
 	} `json:"build"`
 	Image       string            `json:"image"`
 	Restart     string            `json:"restart"`
+	StopGrace   string            `json:"stop_grace_period"`
 	ReadOnly    bool              `json:"read_only"`
 	User        string            `json:"user"`
 	CapDrop     []string          `json:"cap_drop"`

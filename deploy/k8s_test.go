@@ -192,7 +192,7 @@ func TestDeployment(t *testing.T) {
 		name  string
 		probe *corev1.Probe
 		path  string
-	}{{"readiness", c.ReadinessProbe, "/readyz"}, {"liveness", c.LivenessProbe, "/healthz"}} {
+	}{{"readiness", c.ReadinessProbe, "/readyz"}, {"liveness", c.LivenessProbe, "/healthz"}, {"startup", c.StartupProbe, "/healthz"}} {
 		if p.probe == nil || p.probe.HTTPGet == nil || p.probe.HTTPGet.Path != p.path || p.probe.HTTPGet.Port.String() != "http" {
 			t.Errorf("the %s probe must GET %s on port http: %+v", p.name, p.path, p.probe)
 		}
