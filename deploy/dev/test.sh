@@ -11,10 +11,10 @@
 # defaults -count=1 -p 2 -timeout 14m, so they can override them. Packages
 # among them (words that are not flags or flag values) replace ./...
 #
-# Also makes sure of the browser-test tools: Debian's chromium and
-# poppler-utils (apt-get, when root on Debian) and axe-core (npm, into the
-# cache), exported as NYTTIG_CHROME and NYTTIG_AXE_JS; and the MinIO binary,
-# as NYTTIG_MINIO_BIN.
+# Also makes sure of the test tools: Debian's chromium, poppler-utils and
+# postgresql-client (apt-get, when root on Debian) and axe-core (npm, into
+# the cache), exported as NYTTIG_CHROME and NYTTIG_AXE_JS; and the MinIO
+# binary, as NYTTIG_MINIO_BIN.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd -P)
@@ -93,6 +93,8 @@ axe_ok() {
 missing=()
 find_chrome >/dev/null || missing+=(chromium fonts-liberation)
 command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || missing+=(poppler-utils)
+# The backup and restore test runs deploy/backup.sh and restore.sh.
+command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && command -v psql >/dev/null || missing+=(postgresql-client)
 axe_ok || command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
 	if [[ $(id -u) -eq 0 && -f /etc/debian_version ]] && command -v apt-get >/dev/null; then

@@ -28,6 +28,8 @@ func commands() []command {
 		{"workflow", "print the application lifecycle: workflow mermaid", runWorkflow},
 		{"letter", "letter render --application ID -o FILE: write a decision letter", runLetter},
 		{"check", "check the database's invariants; exits 1 naming each one violated", runCheck},
+		{"bucket", "bucket export DIR | import DIR: copy the bucket to a directory and back", runBucket},
+		{"probe", "ask the running server for /readyz; for container health checks", runProbe},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -115,11 +117,19 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// Version is the module version, or the VCS revision the binary was built from.
+// buildVersion is set at link time by builds without VCS information (the
+// container image: -ldflags "-X nyttig/internal/cli.buildVersion=...").
+var buildVersion string
+
+// Version is the version set at build time, else the module version or the
+// VCS revision the binary was built from.
 func Version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"
+	}
+	if buildVersion != "" {
+		return buildVersion + " " + info.GoVersion
 	}
 	settings := map[string]string{}
 	for _, s := range info.Settings {

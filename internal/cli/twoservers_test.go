@@ -153,6 +153,12 @@ func TestTwoServersOneDatabase(t *testing.T) {
 
 func start(t *testing.T, bin string, env []string) *process {
 	t.Helper()
+	return startIn(t, bin, env, "")
+}
+
+// startIn starts `nyttig serve` in the directory dir ("" for the test's).
+func startIn(t *testing.T, bin string, env []string, dir string) *process {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +167,7 @@ func start(t *testing.T, bin string, env []string) *process {
 	l.Close()
 	s := &process{url: "http://" + addr, logs: &bytes.Buffer{}}
 	s.cmd = exec.Command(bin, "serve")
+	s.cmd.Dir = dir
 	s.cmd.Env = append(env, "NYTTIG_ADDR="+addr)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {

@@ -186,3 +186,26 @@ func EmptyDatabase(t testing.TB) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// EmptyBucket creates a bucket with nothing in it, removed with its
+// objects when the test ends, and returns its name: for tests that need a
+// second bucket, such as a restore.
+func EmptyBucket(t testing.TB) string {
+	t.Helper()
+	mustSetUp(t)
+	cfg, err := config.FromEnv("s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := blob.Open(cfg.S3Endpoint, cfg.S3AccessKey, cfg.S3SecretKey, "nyttig-test-"+randomHex(6), cfg.S3UseSSL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := b.EnsureBucket(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { removeBucket(b) })
+	return b.Bucket()
+}
