@@ -31,8 +31,9 @@ type request struct {
 }
 
 type answer struct {
-	status int
-	body   []byte
+	status   int
+	body     []byte
+	replayed bool // Idempotent-Replayed: true
 }
 
 func (a answer) ok() bool { return a.status >= 200 && a.status < 300 }
@@ -94,7 +95,8 @@ func (c *client) step(ctx context.Context, op Op, title string, q request, recov
 		if err := json.Unmarshal(ans.body, &body); err != nil {
 			return Ack{}, fmt.Errorf("%s %q: %d with a body that is not JSON: %w", op, title, ans.status, err)
 		}
-		a := Ack{Op: op, Key: q.key, Title: title, ApplicationID: body.ID, State: body.State, Status: ans.status}
+		a := Ack{Op: op, Key: q.key, Title: title, ApplicationID: body.ID, State: body.State, Status: ans.status,
+			Replayed: ans.replayed}
 		if op == OpAttach {
 			a.ApplicationID, a.AttachmentID = body.ApplicationID, body.ID
 		}
@@ -170,7 +172,7 @@ func (c *client) once(ctx context.Context, q request) (answer, error) {
 		return answer{}, err
 	}
 	c.res.Statuses[res.StatusCode]++
-	a := answer{status: res.StatusCode, body: body}
+	a := answer{status: res.StatusCode, body: body, replayed: res.Header.Get("Idempotent-Replayed") == "true"}
 	if a.ok() {
 		c.res.Latencies = append(c.res.Latencies, time.Since(start))
 	}

@@ -36,9 +36,12 @@ type Config struct {
 	// Applications is how many applications each client carries through;
 	// 0 means as many as Duration allows.
 	Applications int
-	// Duration bounds the run; 0 means until Applications are done or ctx
-	// ends. A client finishes the application it is on.
+	// Duration bounds the run; 0 means until Applications are done, Stop
+	// is closed or ctx ends. A client finishes the application it is on
+	// when Duration passes or Stop is closed, but not when ctx ends.
 	Duration time.Duration
+	// Stop, when closed, ends the run like Duration does.
+	Stop <-chan struct{}
 	// PDFBytes is the size of the PDF attached to each application; 0
 	// attaches nothing.
 	PDFBytes int
@@ -122,8 +125,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.BaseURL == "" || len(cfg.Tokens) == 0 || cfg.CallID == 0 {
 		return Result{}, fmt.Errorf("loadgen: BaseURL, Tokens and CallID are required")
 	}
-	if cfg.Applications == 0 && cfg.Duration == 0 && ctx.Done() == nil {
-		return Result{}, fmt.Errorf("loadgen: set Applications, Duration or a context that ends")
+	if cfg.Applications == 0 && cfg.Duration == 0 && cfg.Stop == nil && ctx.Done() == nil {
+		return Result{}, fmt.Errorf("loadgen: set Applications, Duration, Stop or a context that ends")
 	}
 	cfg.Clients = max(cfg.Clients, 1)
 	if cfg.RetryFor == 0 {
@@ -146,10 +149,13 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		defer timer.Stop()
 		stop = timer.C
 	}
-	stopped := make(chan struct{})
+	stopped, finished := make(chan struct{}), make(chan struct{})
+	defer close(finished)
 	go func() {
 		select {
+		case <-finished:
 		case <-stop:
+		case <-cfg.Stop:
 		case <-ctx.Done():
 		}
 		close(stopped)
