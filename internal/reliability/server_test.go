@@ -91,9 +91,27 @@ func sharedServices(t *testing.T) services {
 		t.Fatal(err)
 	}
 	s := services{databaseURL: testenv.EmptyDatabase(t), s3Endpoint: cfg.S3Endpoint, s3Key: cfg.S3AccessKey,
-		s3Secret: cfg.S3SecretKey, bucket: strings.ToLower(strings.ReplaceAll(testenv.Unique("nyttig-rely"), " ", "-"))}
+		s3Secret: cfg.S3SecretKey, bucket: newBucketName()}
 	t.Cleanup(func() { removeBucket(t, s) })
 	return s
+}
+
+// sharedStorage is a fresh bucket on the shared MinIO for a server whose
+// database is databaseURL.
+func sharedStorage(t *testing.T, databaseURL string) services {
+	t.Helper()
+	cfg, err := config.FromEnv("s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := services{databaseURL: databaseURL, s3Endpoint: cfg.S3Endpoint, s3Key: cfg.S3AccessKey,
+		s3Secret: cfg.S3SecretKey, bucket: newBucketName()}
+	t.Cleanup(func() { removeBucket(t, s) })
+	return s
+}
+
+func newBucketName() string {
+	return strings.ToLower(strings.ReplaceAll(testenv.Unique("nyttig-rely"), " ", "-"))
 }
 
 func (s services) blobs(t *testing.T) *blob.Store {
