@@ -22,8 +22,9 @@ type fixture struct {
 	st      *store.Store
 	fund    model.Fund
 	call    model.Call
-	tokens  []string // the applicants'
-	officer model.User
+	applicants []model.User
+	tokens     []string // the applicants'
+	officer    model.User
 }
 
 func newFixture(t *testing.T, databaseURL string, applicants int, frame money.Ore) fixture {
@@ -36,10 +37,10 @@ func newFixture(t *testing.T, databaseURL string, applicants int, frame money.Or
 	t.Cleanup(st.Close)
 	f := fixture{st: st}
 	for range applicants {
-		_, token := f.person(t, "Kari Søker", workflow.Applicant)
-		f.tokens = append(f.tokens, token)
+		u, token := f.person(t, "Kari Søker", "Byggesak", workflow.Applicant)
+		f.applicants, f.tokens = append(f.applicants, u), append(f.tokens, token)
 	}
-	f.officer, _ = f.person(t, "Ola Saksbehandler", workflow.CaseOfficer)
+	f.officer, _ = f.person(t, "Ola Saksbehandler", "Stab", workflow.CaseOfficer)
 	if f.fund, err = st.CreateFund(ctx, "Innovasjonsfondet", "Sandnes kommune"); err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +58,12 @@ func newFixture(t *testing.T, databaseURL string, applicants int, frame money.Or
 	return f
 }
 
-// person makes a user with role and returns it with a new API token.
-func (f fixture) person(t *testing.T, name string, roles ...workflow.Role) (model.User, string) {
+// person makes a user of unit with roles and returns it with a new API
+// token. Units keep people apart: sharing one is a conflict of interest.
+func (f fixture) person(t *testing.T, name, unit string, roles ...workflow.Role) (model.User, string) {
 	t.Helper()
 	ctx := context.Background()
-	u, err := f.st.CreateUser(ctx, store.NewUser{Email: testenv.Unique("rely@example.no"), Name: name, Roles: roles})
+	u, err := f.st.CreateUser(ctx, store.NewUser{Email: testenv.Unique("rely@example.no"), Name: name, Unit: unit, Roles: roles})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,6 +159,6 @@ func reportFailures(t *testing.T, res loadgen.Result) {
 
 // grantsFor is a grants service on the fixture's database, for setting up
 // applications further along than the load takes them.
-func (f fixture) grantsFor(svc services, t *testing.T) *grants.Service {
+func (f fixture) grantsFor(t *testing.T, svc services) *grants.Service {
 	return grants.New(f.st, svc.blobs(t))
 }
