@@ -83,7 +83,7 @@ func TestRaces(t *testing.T) {
 		}
 		reqs := make([]race, n)
 		for i := range reqs {
-			reqs[i] = race{"POST", fmt.Sprintf("/api/v1/applications/%d/events/submit", one.ID), token, fmt.Sprintf("submit-%d", i), ""}
+			reqs[i] = race{"POST", fmt.Sprintf("/api/v1/applications/%d/events/submit", one.ID), token, fmt.Sprintf("submit-%d-%d", one.ID, i), ""}
 		}
 		if st := tallyRace(t, "concurrent submits", s.race(reqs)); st[http.StatusOK] != 1 {
 			violation(t, "%d of %d concurrent submits went through, want 1: %v", st[http.StatusOK], n, st)
@@ -97,7 +97,7 @@ func TestRaces(t *testing.T) {
 		events := []workflow.Event{workflow.Submit, workflow.Withdraw}
 		for i := range reqs {
 			ev := events[i%2]
-			reqs[i] = race{"POST", fmt.Sprintf("/api/v1/applications/%d/events/%s", two.ID, ev), token, fmt.Sprintf("%s-%d", ev, i), ""}
+			reqs[i] = race{"POST", fmt.Sprintf("/api/v1/applications/%d/events/%s", two.ID, ev), token, fmt.Sprintf("%s-%d-%d", ev, two.ID, i), ""}
 		}
 		answers := s.race(reqs)
 		tallyRace(t, "concurrent submits and withdrawals", answers)
