@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
+
 	"nyttig/internal/loadgen"
 	"nyttig/internal/money"
 )
@@ -49,7 +51,7 @@ func TestCrash(t *testing.T) {
 	var downtime time.Duration
 	for i := range scale.crashes {
 		// A random moment: mid-request, mid-upload, mid-commit or idle.
-		wait := time.NewTimer(time.Duration(100+rng.IntN(1400)) * time.Millisecond)
+		wait := time.NewTimer(time.Duration(100+rng.IntN(scale.killGap-100)) * time.Millisecond)
 		<-wait.C
 		s.kill()
 		countFault()
@@ -69,17 +71,51 @@ func TestCrash(t *testing.T) {
 	reportFailures(t, res)
 	n := f.verifyAcked(t, res)
 	violated := s.check(t)
+	orphans := f.orphans(t, svc)
 	replayed := 0
 	for _, a := range res.Acked {
 		if a.Replayed {
 			replayed++
 		}
 	}
-	t.Logf("%d requests, statuses %v, %d transport errors; %d steps acknowledged (%d replayed), %d recovered after 409; %d applications",
-		res.Requests, res.Statuses, res.TransportErrors, len(res.Acked), replayed, len(res.Recovered), n)
-	note("crash: %d kill -9 (seed %d), %d requests, %d applications, %d steps acknowledged (%d replayed from the idempotency record, %d found after a lost response), mean restart-to-ready %s, %d invariants violated",
-		scale.crashes, seed, res.Requests, n, len(res.Acked), replayed, len(res.Recovered),
+	t.Logf("%d requests, statuses %v, %d transport errors; %d steps acknowledged (%d replayed), %d recovered after 409; %d applications, %d objects without a row",
+		res.Requests, res.Statuses, res.TransportErrors, len(res.Acked), replayed, len(res.Recovered), n, orphans)
+	note("crash: %d kill -9 (seed %d), %d requests (%d unanswered, retried), %d applications, %d steps acknowledged (%d replayed from the idempotency record), %d more found after a 409 to a retry, %d objects left without a row (allowed: the sweeper's), mean restart-to-ready %s, %d invariants violated",
+		scale.crashes, seed, res.Requests, res.TransportErrors, n, len(res.Acked), replayed, len(res.Recovered), orphans,
 		(downtime / time.Duration(max(scale.crashes, 1))).Round(time.Millisecond), len(violated))
+}
+
+// orphans counts the objects in the bucket no attachment or letter row
+// names: what a kill between storing an object and committing its row
+// leaves for the sweeper.
+func (f fixture) orphans(t *testing.T, svc services) int {
+	t.Helper()
+	ctx := context.Background()
+	known := map[string]bool{}
+	rows, err := f.st.Pool().Query(ctx, `SELECT object_key FROM attachments UNION ALL SELECT object_key FROM letters`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		known[k] = true
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for obj := range svc.blobs(t).Client().ListObjects(ctx, svc.bucket, minio.ListObjectsOptions{Recursive: true}) {
+		if obj.Err != nil {
+			t.Fatal(obj.Err)
+		}
+		if !known[obj.Key] {
+			n++
+		}
+	}
+	return n
 }
 
 // waitApplications waits until the call holds at least n applications more

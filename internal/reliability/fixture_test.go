@@ -19,9 +19,9 @@ import (
 // fixture is a fund with a frame, an open call, applicants with API tokens
 // and a case officer, made directly in the database a server migrated.
 type fixture struct {
-	st      *store.Store
-	fund    model.Fund
-	call    model.Call
+	st         *store.Store
+	fund       model.Fund
+	call       model.Call
 	applicants []model.User
 	tokens     []string // the applicants'
 	officer    model.User

@@ -21,13 +21,14 @@ type size struct {
 	perClient int // applications per client in the bounded runs
 	pdfBytes  int // the attached PDF
 	racers    int // concurrent requests in a race
+	killGap   int // most milliseconds between two kills
 }
 
 var scale = func() size {
 	if os.Getenv("NYTTIG_RELIABILITY") == "full" {
-		return size{name: "full", crashes: 10, clients: 8, perClient: 10, pdfBytes: 256 << 10, racers: 40}
+		return size{name: "full", crashes: 10, clients: 16, perClient: 10, pdfBytes: 1 << 20, racers: 60, killGap: 4000}
 	}
-	return size{name: "short", crashes: 3, clients: 4, perClient: 4, pdfBytes: 32 << 10, racers: 12}
+	return size{name: "short", crashes: 3, clients: 4, perClient: 4, pdfBytes: 32 << 10, racers: 12, killGap: 1500}
 }()
 
 // tally is what the suite did, for the summary.
