@@ -6,11 +6,12 @@
 #   make run                                    # http://localhost:8080, Ctrl-C stops it
 #   make test                                   # the whole suite (CI runs this)
 #   make test TESTFLAGS='-run Foo ./workflow/...'
+#   make reliability                            # crashes, outages, races in full (docs/reliability.md)
 
 SHELL := /bin/bash
 TESTFLAGS ?=
 
-.PHONY: run test build services-up services-down fmt vet clean
+.PHONY: run test reliability build services-up services-down fmt vet clean
 
 ## run: start services, build, migrate, seed demo data and serve on :8080
 run:
@@ -19,6 +20,11 @@ run:
 ## test: go vet + go test against real PostgreSQL and MinIO
 test:
 	deploy/dev/test.sh $(TESTFLAGS)
+
+## reliability: the reliability suite in full mode (kill -9, database restart,
+## object-storage outage, races; then nyttig check); a short round runs in `make test`
+reliability:
+	deploy/dev/reliability.sh
 
 ## build: compile every package
 build:

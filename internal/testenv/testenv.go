@@ -31,8 +31,9 @@ var (
 )
 
 // Run creates the package's database and bucket, runs its tests, and drops
-// both. Call it from TestMain.
-func Run(m *testing.M) {
+// both. Call it from TestMain. Each atEnd runs after the tests, before the
+// database is dropped: for a package that reports on what its tests did.
+func Run(m *testing.M, atEnd ...func()) {
 	code := 1
 	cleanup, err := setup()
 	if err != nil {
@@ -40,6 +41,9 @@ func Run(m *testing.M) {
 		setupErr = err
 	} else {
 		code = m.Run()
+		for _, f := range atEnd {
+			f()
+		}
 	}
 	if cleanup != nil {
 		cleanup()
