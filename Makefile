@@ -7,11 +7,12 @@
 #   make test                                   # the whole suite (CI runs this)
 #   make test TESTFLAGS='-run Foo ./workflow/...'
 #   make reliability                            # crashes, outages, races in full (docs/reliability.md)
+#   make bench                                  # nyttig bench: figures beside pgbench (docs/performance.md)
 
 SHELL := /bin/bash
 TESTFLAGS ?=
 
-.PHONY: run test reliability build services-up services-down fmt vet clean
+.PHONY: run test reliability bench build services-up services-down fmt vet clean
 
 ## run: start services, build, migrate, seed demo data and serve on :8080
 run:
@@ -20,6 +21,11 @@ run:
 ## test: go vet + go test against real PostgreSQL and MinIO
 test:
 	deploy/dev/test.sh $(TESTFLAGS)
+
+## bench: nyttig bench, every scenario, table on stdout and bench.json (BENCHFLAGS='--quick')
+BENCHFLAGS ?=
+bench:
+	deploy/dev/bench.sh $(BENCHFLAGS)
 
 ## reliability: the reliability suite in full mode (kill -9, database restart,
 ## object-storage outage, races; then nyttig check); a short round runs in `make test`

@@ -28,6 +28,7 @@ func commands() []command {
 		{"workflow", "print the application lifecycle: workflow mermaid", runWorkflow},
 		{"letter", "letter render --application ID -o FILE: write a decision letter", runLetter},
 		{"check", "check the database's invariants; exits 1 naming each one violated", runCheck},
+		{"bench", "measure Nyttig on this machine beside pgbench and PutObject; --quick for a smoke test", runBench},
 		{"bucket", "bucket export DIR | import DIR: copy the bucket to a directory and back", runBucket},
 		{"probe", "ask the running server for /readyz; for container health checks", runProbe},
 		{"version", "print the version", runVersion},
