@@ -159,10 +159,13 @@ func (s *Store) SummaryScores(ctx context.Context, p SummaryPeriod) ([]model.Cri
 			SELECT DISTINCT ON (r.application_id, r.reviewer_id) r.scores
 			FROM reviews r JOIN cohort ON cohort.id = r.application_id WHERE r.submitted_at IS NOT NULL
 			ORDER BY r.application_id, r.reviewer_id, r.version DESC
+		), per AS (
+			SELECT s.criterion_id, sum(s.score) AS total, count(*) AS n
+			FROM latest CROSS JOIN jsonb_to_recordset(latest.scores) AS s(criterion_id bigint, score int)
+			GROUP BY s.criterion_id
 		)
-		SELECT cc.name_nb, cc.name_en, avg((s.value->>'score')::int)::float8, count(*)::int
-		FROM latest CROSS JOIN jsonb_array_elements(latest.scores) s
-			JOIN call_criteria cc ON cc.id = (s.value->>'criterion_id')::bigint
+		SELECT cc.name_nb, cc.name_en, (sum(per.total)::float8 / sum(per.n))::float8, sum(per.n)::int
+		FROM per JOIN call_criteria cc ON cc.id = per.criterion_id
 		GROUP BY cc.name_nb, cc.name_en ORDER BY min(cc.position), cc.name_nb`, p.FundID, p.from, p.to)
 	if err != nil {
 		return nil, translate(err)

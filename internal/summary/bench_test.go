@@ -1,0 +1,29 @@
+package summary_test
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"nyttig/internal/i18n"
+	"nyttig/internal/summary"
+)
+
+// BenchmarkAnnualSummary10k reads the figures of a generated fund of
+// 10 000 applications and renders its PDF: what a download costs.
+func BenchmarkAnnualSummary10k(b *testing.B) {
+	st, s := syntheticFund(b, 10_000)
+	ctx := context.Background()
+	var pages int
+	for b.Loop() {
+		f, err := summary.Load(ctx, st, s.Fund.ID, s.Year, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := summary.PDF(io.Discard, f, i18n.NB); err != nil {
+			b.Fatal(err)
+		}
+		pages = len(f.Projects)
+	}
+	b.ReportMetric(float64(pages), "projects")
+}
