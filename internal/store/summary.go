@@ -254,21 +254,29 @@ func (s *Store) DecisionYears(ctx context.Context, fundID int64) ([]int, error) 
 	return years, translate(err)
 }
 
-// PublishSummary records that fund's summary for year is public. Publishing
-// again changes nothing.
-func (s *Store) PublishSummary(ctx context.Context, fundID int64, year int, by int64, now time.Time) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO published_summaries (fund_id, year, published_by, published_at)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (fund_id, year) DO NOTHING`, fundID, year, by, now)
-	return translate(err)
+// PublishSummary records that fund's summary for year is public and
+// returns the record. Publishing again keeps the first record.
+func (s *Store) PublishSummary(ctx context.Context, fundID int64, year int, by int64, now time.Time) (PublishedSummary, error) {
+	var p PublishedSummary
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO published_summaries (fund_id, year, published_by, published_at)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (fund_id, year) DO NOTHING`, fundID, year, by, now); err != nil {
+			return translate(err)
+		}
+		return translate(tx.QueryRow(ctx, `SELECT p.fund_id, f.name, f.municipality, p.year, p.published_at
+			FROM published_summaries p JOIN funds f ON f.id = p.fund_id WHERE p.fund_id = $1 AND p.year = $2`, fundID, year).
+			Scan(&p.FundID, &p.Fund, &p.Municipality, &p.Year, &p.PublishedAt))
+	})
+	return p, err
 }
 
 // PublishedSummary is one annual summary on the public pages.
 type PublishedSummary struct {
-	FundID       int64
-	Fund         string
-	Municipality string
-	Year         int
-	PublishedAt  time.Time
+	FundID       int64     `json:"fund_id"`
+	Fund         string    `json:"fund"`
+	Municipality string    `json:"municipality"`
+	Year         int       `json:"year"`
+	PublishedAt  time.Time `json:"published_at"`
 }
 
 // PublishedSummaries lists the published summaries, newest year first.
