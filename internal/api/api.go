@@ -117,6 +117,9 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Put("/reports/{id}", authed(a.putReport))
 		r.Post("/reports/{id}/events/{event}", authed(a.fireReport))
 		r.Put("/applications/{id}/evaluation", authed(a.putEvaluation))
+
+		r.Get("/funds/{id}/annual-summary/{year}", authed(a.annualSummary))
+		r.Post("/funds/{id}/annual-summary/{year}/publish", authed(a.publishSummary))
 	})
 	return r
 }
