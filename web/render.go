@@ -28,7 +28,8 @@ var staticDir embed.FS
 // is parsed together with the layout and the shared parts.
 var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error",
 	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch", "lettertemplate",
-	"finance", "payout", "ledger", "exports", "overdue", "report", "evaluation"}
+	"finance", "payout", "ledger", "exports", "overdue", "report", "evaluation",
+	"summary", "public_summaries"}
 
 // pageSet holds every page parsed once per language, so that {{t "key"}}
 // is bound to the language at parse time.
@@ -101,7 +102,7 @@ type page struct {
 	Status   int
 	Template string
 	Title    string
-	Nav      string // "applications", "inbox", "calls", "reviews" or "finance": the menu entry to mark current
+	Nav      string // "applications", "inbox", "calls", "reviews", "finance" or "summary": the menu entry to mark current
 	// Back is where the language switch returns to, when not backPath's
 	// guess: a page shown again after a post to an address without a page.
 	Back string

@@ -7,7 +7,9 @@
 // decision letters, the acceptance of a grant and appeals; the
 // administrators' letter templates; and the money: finance's payout queue,
 // a payout with its attestation and authorisation, an application's payout
-// plan, recipient and claw-backs, and a fund's ledger. The pages are html/template files,
+// plan, recipient and claw-backs, and a fund's ledger; the annual summary
+// with its downloads and publication, and the public list of published
+// summaries. The pages are html/template files,
 // one stylesheet and one small script for upload progress, embedded in
 // the binary; every rule is the grants service's, the pages only show and
 // ask.
@@ -111,6 +113,9 @@ func New(d Deps) http.Handler {
 	r.Get("/applications/{id}/letter-preview", s.handle(s.letterPreview))
 	r.Get("/funds/{id}/letter-template", s.handle(s.letterTemplatePage))
 	r.Post("/funds/{id}/letter-template", s.handle(s.saveLetterTemplate))
+
+	s.summaryRoutes(r)
+	s.publicSummaryRoutes(r)
 	return r
 }
 

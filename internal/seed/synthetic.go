@@ -104,18 +104,21 @@ type synthUser struct {
 }
 
 func (g *generator) createFund(ctx context.Context, st *store.Store) (model.Fund, error) {
-	base := fmt.Sprintf("Syntetisk innovasjonsfond %d (%d søknader)", g.o.Year, g.o.Applications)
-	for k := 1; ; k++ {
-		name := base
-		if k > 1 {
-			name = fmt.Sprintf("%s nr. %d", base, k)
-		}
-		f, err := st.CreateFund(ctx, name, "Syntetisk kommune")
-		if apperr.Is(err, apperr.Conflict) && k < 1000 {
-			continue
-		}
-		return f, err
+	funds, err := st.Funds(ctx)
+	if err != nil {
+		return model.Fund{}, err
 	}
+	taken := map[string]bool{}
+	for _, f := range funds {
+		taken[f.Name] = true
+	}
+	// CreateFund returns an existing fund of the same name, so pick a
+	// new name.
+	name := fmt.Sprintf("Syntetisk innovasjonsfond %d (%d søknader)", g.o.Year, g.o.Applications)
+	for k := 2; taken[name]; k++ {
+		name = fmt.Sprintf("Syntetisk innovasjonsfond %d (%d søknader) nr. %d", g.o.Year, g.o.Applications, k)
+	}
+	return st.CreateFund(ctx, name, "Syntetisk kommune")
 }
 
 func (g *generator) createCalls(ctx context.Context, st *store.Store) error {

@@ -63,8 +63,12 @@ func TestSyntheticKeepsTheInvariants(t *testing.T) {
 	if paid == 0 {
 		t.Error("nothing was paid")
 	}
-	// A second fund of the same size gets its own name.
-	if _, err := seed.SyntheticFund(ctx, st, seed.SyntheticOptions{Applications: 20, Year: 2025, Now: now, Seed: 8}); err != nil {
+	// A second fund of the same size is a fund of its own.
+	again, err := seed.SyntheticFund(ctx, st, seed.SyntheticOptions{Applications: 400, Year: 2025, Now: now, Seed: 8})
+	if err != nil {
 		t.Fatalf("second synthetic fund: %v", err)
+	}
+	if again.Fund.ID == s.Fund.ID || again.Fund.Name == s.Fund.Name {
+		t.Errorf("the second fund is the first: %+v", again.Fund)
 	}
 }
