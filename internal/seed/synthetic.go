@@ -125,7 +125,7 @@ func (g *generator) createCalls(ctx context.Context, st *store.Store) error {
 	y := g.o.Year
 	titles := []string{"Innovasjonsmidler vår %d", "Innovasjonsmidler høst %d", "Tjenesteinnovasjon med innbyggerne %d"}
 	g.criteria = map[int64][]int64{}
-	for i, title := range titles {
+	for _, title := range titles {
 		opens := time.Date(y, time.January, 1, 8, 0, 0, 0, workflow.Oslo)
 		c, err := st.CreateCall(ctx, model.Call{FundID: g.fund.ID, Title: fmt.Sprintf(title, y), OpensAt: opens,
 			ClosesAt: opens.AddDate(1, 0, 0), MaxAmountOre: money.FromKroner(2_000_000), BudgetYear: y,
@@ -141,7 +141,6 @@ func (g *generator) createCalls(ctx context.Context, st *store.Store) error {
 			return err
 		}
 		g.calls = append(g.calls, c)
-		_ = i
 	}
 	return nil
 }

@@ -217,14 +217,20 @@ func sections(f Figures) []section {
 	return out
 }
 
+// bucketMeasures are the processing-time bars, keyed days_0_14 …
+// days_over_180.
 func bucketMeasures(p model.ProcessingTimes) []measure {
 	labels := bucketLabels(i18n.NB)
 	out := make([]measure, 0, len(p.Buckets))
+	lo := 0
 	for i, n := range p.Buckets {
-		out = append(out, countOf("days_"+strings.ReplaceAll(labels[i], "–", "_"), i18n.Tf("%s dager", "%s days", labels[i]), n))
-	}
-	for i := range out {
-		out[i].key = strings.ReplaceAll(out[i].key, " ", "")
+		key := "days_over_" + strconv.Itoa(lo-1)
+		if i < len(model.ProcessingBuckets) {
+			hi := model.ProcessingBuckets[i]
+			key = "days_" + strconv.Itoa(lo) + "_" + strconv.Itoa(hi)
+			lo = hi + 1
+		}
+		out = append(out, countOf(key, i18n.Tf("%s dager", "%s days", labels[i]), n))
 	}
 	return out
 }
