@@ -14,7 +14,7 @@ import (
 func BenchmarkAnnualSummary10k(b *testing.B) {
 	st, s := syntheticFund(b, 10_000)
 	ctx := context.Background()
-	var pages int
+	var projects int
 	for b.Loop() {
 		f, err := summary.Load(ctx, st, s.Fund.ID, s.Year, now)
 		if err != nil {
@@ -23,7 +23,32 @@ func BenchmarkAnnualSummary10k(b *testing.B) {
 		if err := summary.PDF(io.Discard, f, i18n.NB); err != nil {
 			b.Fatal(err)
 		}
-		pages = len(f.Projects)
+		projects = len(f.Projects)
 	}
-	b.ReportMetric(float64(pages), "projects")
+	b.ReportMetric(float64(projects), "projects")
+}
+
+// BenchmarkAnnualSummary10kFigures is the queries alone.
+func BenchmarkAnnualSummary10kFigures(b *testing.B) {
+	st, s := syntheticFund(b, 10_000)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := summary.Load(ctx, st, s.Fund.ID, s.Year, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAnnualSummary10kPDF is the PDF alone, from figures read once.
+func BenchmarkAnnualSummary10kPDF(b *testing.B) {
+	st, s := syntheticFund(b, 10_000)
+	f, err := summary.Load(context.Background(), st, s.Fund.ID, s.Year, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := summary.PDF(io.Discard, f, i18n.NB); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
