@@ -99,7 +99,7 @@ type Benefits struct {
 }
 
 // FundedProject is one application granted in the year, with where it
-// stands and its final report's public summary.
+// stands and its approved final report's public summary.
 type FundedProject struct {
 	ApplicationID int64          `json:"application_id"`
 	CaseNumber    string         `json:"case_number"`

@@ -197,13 +197,14 @@ func (s *Store) SummaryBenefits(ctx context.Context, p SummaryPeriod) (model.Ben
 }
 
 // SummaryProjects lists the applications granted in the year, by case
-// number, with what has been paid on them (in any year) and their final
-// report's summary.
+// number, with what has been paid on them (in any year) and the summary of
+// their final report once it is approved (a draft's or a returned
+// report's words are not the project's yet).
 func (s *Store) SummaryProjects(ctx context.Context, p SummaryPeriod) ([]model.FundedProject, error) {
 	rows, err := s.pool.Query(ctx, summaryCohorts+`
 		SELECT a.id, a.case_number, a.title, a.unit, a.state, l.amount_ore < l.requested_ore, l.amount_ore,
 			COALESCE((SELECT sum(e.amount_ore) FROM ledger_entries e WHERE e.application_id = a.id AND e.kind = 'payment'), 0),
-			COALESCE((SELECT r.summary FROM reports r WHERE r.application_id = a.id AND r.kind = 'final'), '')
+			COALESCE((SELECT r.summary FROM reports r WHERE r.application_id = a.id AND r.kind = 'final' AND r.state = 'approved'), '')
 		FROM latest l JOIN applications a ON a.id = l.application_id
 		WHERE l.decided AND l.outcome = 'approve'
 		ORDER BY a.case_number`, p.FundID, p.from, p.to, p.Year)

@@ -10,8 +10,8 @@
 //   - decided: the applications whose latest decision was made in the
 //     year — dismissed, rejected, granted in full or in part, the amount
 //     granted, the processing time from submission to first decision, the
-//     funded projects with their final reports and the benefits their unit
-//     leaders reported;
+//     funded projects with their approved final reports, and the benefits
+//     their unit leaders reported;
 //   - the ledger of the fund's frame for the year: paid, clawed back,
 //     lapsed and remaining money, whenever it was booked.
 //

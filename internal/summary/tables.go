@@ -238,7 +238,7 @@ func (d *doc) projects() {
 func (d *doc) summaryLines(s string, w float64) []string {
 	s = strings.Join(strings.Fields(s), " ")
 	if s == "" {
-		return []string{d.t("Sluttrapporten er ikke levert.", "The final report is not in yet.")}
+		return []string{d.t("Sluttrapporten er ikke godkjent ennå.", "The final report is not approved yet.")}
 	}
 	d.pdf.SetFont(family, "", smallSize)
 	lines := d.pdf.SplitText(s, w)
