@@ -199,3 +199,44 @@ func TestCSVAndJSON(t *testing.T) {
 		t.Errorf("JSON lists %d projects, want %d", got, len(f.Projects))
 	}
 }
+
+// TestPDFContents checks the table of contents: every entry's page holds
+// its heading.
+func TestPDFContents(t *testing.T) {
+	st, s := syntheticFund(t, 300)
+	f, err := summary.Load(context.Background(), st, s.Fund.ID, s.Year, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "summary.pdf")
+	if err := os.WriteFile(path, renderPDF(t, f, "nb"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	page := func(n int) string {
+		out, err := exec.Command("pdftotext", "-layout", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n), path, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext page %d: %v", n, err)
+		}
+		return string(out)
+	}
+	first := page(1)
+	_, contents, ok := strings.Cut(first, "Innhold")
+	if !ok {
+		t.Fatalf("no table of contents on page 1:\n%s", first)
+	}
+	entry := regexp.MustCompile(`(?m)^\s*(\S.*?\S)\s{2,}(\d+)\s*$`)
+	entries := entry.FindAllStringSubmatch(contents, -1)
+	var titles []string
+	for _, m := range entries {
+		n, _ := strconv.Atoi(m[2])
+		titles = append(titles, m[1])
+		if !strings.Contains(page(n), m[1]) {
+			t.Errorf("contents: %q on page %d, which does not hold it", m[1], n)
+		}
+	}
+	want := []string{"Nøkkeltall", "Diagrammer", "Per enhet", "Per utlysning", "Gjennomsnittlig poeng per kriterium",
+		"Gevinstrealisering", "Innovasjonsprisen", "Finansierte prosjekter"}
+	if strings.Join(titles, "|") != strings.Join(want, "|") {
+		t.Errorf("contents %q, want %q", titles, want)
+	}
+}
