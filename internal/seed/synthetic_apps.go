@@ -23,6 +23,7 @@ const (
 	fateSubmitted
 	fateInReview
 	fateWithdrawn
+	fateReturned
 	fateDismissed
 	fateRejected
 	fateGrantWaiting
@@ -34,7 +35,7 @@ const (
 
 // fateWeights are per mille: most applications are decided, a third of
 // those granted, and most grants run to completion.
-var fateWeights = []int{40, 30, 50, 30, 100, 420, 10, 15, 120, 45, 140}
+var fateWeights = []int{40, 30, 50, 30, 20, 100, 400, 10, 15, 120, 45, 140}
 
 func (g *generator) fate() fate {
 	n := g.rng.IntN(1000)
@@ -224,6 +225,10 @@ func (g *generator) application(r *rows, p *pools, caseNumber string) generated 
 	if f == fateInReview {
 		return out
 	}
+	if f == fateReturned {
+		reached(g.staff.officer, workflow.Return, workflow.Returned, h.at.Add(g.days(5)))
+		return out
+	}
 	if f == fateDismissed {
 		if reached(g.staff.officer, workflow.Dismiss, workflow.Dismissed, decided) {
 			g.decision(r, p, id, model.OutcomeDismiss, 0, requested, g.staff.officer, decided)
@@ -233,23 +238,46 @@ func (g *generator) application(r *rows, p *pools, caseNumber string) generated 
 	if !reached(g.staff.officer, workflow.Recommend, workflow.Recommended, h.at.Add(decided.Sub(h.at)*3/4)) {
 		return out
 	}
-	if f == fateRejected {
-		if reached(g.staff.decider, workflow.Reject, workflow.Rejected, decided) {
-			g.decision(r, p, id, model.OutcomeReject, 0, requested, g.staff.decider, decided)
+	// approve grants an amount at a time and carries the grant on.
+	approve := func(at time.Time) {
+		granted := requested
+		if g.rng.IntN(10) < 4 {
+			granted = requested * money.Ore(50+g.rng.IntN(41)) / 100 / 100_000 * 100_000
+		}
+		if !reached(g.staff.decider, workflow.Approve, workflow.Approved, at) {
+			return
+		}
+		decisionID := g.decision(r, p, id, model.OutcomeApprove, granted, requested, g.staff.decider, at)
+		r.ledger.add(g.fund.ID, g.o.Year, id, "commitment", granted, decisionID, nil, nil, at)
+		out.committed = granted
+		g.grant(r, p, h, f, granted, reached, &out)
+	}
+	if f != fateRejected {
+		approve(decided)
+		return out
+	}
+	if !reached(g.staff.decider, workflow.Reject, workflow.Rejected, decided) {
+		return out
+	}
+	g.decision(r, p, id, model.OutcomeReject, 0, requested, g.staff.decider, decided)
+	// One rejection in fifteen is appealed: half are upheld, half reversed,
+	// reviewed again and granted, so that the latest decision is not the
+	// first.
+	if g.rng.IntN(15) != 0 || !reached(u.id, workflow.Appeal, workflow.Appealed, decided.Add(g.days(10))) {
+		return out
+	}
+	again := h.at.Add(g.days(25))
+	if g.rng.IntN(2) == 0 {
+		if reached(g.staff.decider, workflow.Reject, workflow.Rejected, again) {
+			g.decision(r, p, id, model.OutcomeReject, 0, requested, g.staff.decider, again)
 		}
 		return out
 	}
-	granted := requested
-	if g.rng.IntN(10) < 4 {
-		granted = requested * money.Ore(50+g.rng.IntN(41)) / 100 / 100_000 * 100_000
+	if reached(g.staff.officer, workflow.Reverse, workflow.InReview, h.at.Add(g.days(3))) &&
+		reached(g.staff.officer, workflow.Recommend, workflow.Recommended, h.at.Add(g.days(5))) {
+		f = fateGrantAccepted + fate(g.rng.IntN(3))
+		approve(h.at.Add(g.days(7)))
 	}
-	if !reached(g.staff.decider, workflow.Approve, workflow.Approved, decided) {
-		return out
-	}
-	decisionID := g.decision(r, p, id, model.OutcomeApprove, granted, requested, g.staff.decider, decided)
-	r.ledger.add(g.fund.ID, g.o.Year, id, "commitment", granted, decisionID, nil, nil, decided)
-	out.committed = granted
-	g.grant(r, p, h, f, granted, reached, &out)
 	return out
 }
 

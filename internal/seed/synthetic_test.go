@@ -50,8 +50,8 @@ func TestSyntheticKeepsTheInvariants(t *testing.T) {
 	if total != 400 {
 		t.Errorf("%d applications, want 400: %v", total, states)
 	}
-	for _, want := range []workflow.State{workflow.Draft, workflow.InReview, workflow.Rejected, workflow.Dismissed,
-		workflow.Accepted, workflow.Completed, workflow.Withdrawn} {
+	for _, want := range []workflow.State{workflow.Draft, workflow.Submitted, workflow.InReview, workflow.Returned, workflow.Rejected,
+		workflow.Dismissed, workflow.Approved, workflow.Accepted, workflow.FinalReportSubmitted, workflow.Completed, workflow.Withdrawn} {
 		if states[string(want)] == 0 {
 			t.Errorf("no application is %s: %v", want, states)
 		}
@@ -62,6 +62,16 @@ func TestSyntheticKeepsTheInvariants(t *testing.T) {
 	}
 	if paid == 0 {
 		t.Error("nothing was paid")
+	}
+	// Some rejections are appealed and decided again.
+	var redecided int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM (SELECT d.application_id FROM decisions d
+		JOIN applications a ON a.id = d.application_id JOIN calls c ON c.id = a.call_id
+		WHERE c.fund_id = $1 GROUP BY d.application_id HAVING count(*) > 1) x`, s.Fund.ID).Scan(&redecided); err != nil {
+		t.Fatal(err)
+	}
+	if redecided == 0 {
+		t.Error("no application was decided twice")
 	}
 	// A second fund of the same size is a fund of its own.
 	again, err := seed.SyntheticFund(ctx, st, seed.SyntheticOptions{Applications: 400, Year: 2025, Now: now, Seed: 8})
