@@ -302,12 +302,22 @@ func (g *generator) reviews(r *rows, appID, callID int64, f fate, from, until ti
 		if at.After(until) || at.After(g.o.Now) {
 			continue
 		}
-		scores := make([]model.Score, 0, len(g.criteria[callID]))
-		for _, c := range g.criteria[callID] {
-			s := int(quality + g.rng.NormFloat64()*0.8 + 0.5)
-			scores = append(scores, model.Score{CriterionID: c, Score: min(5, max(1, s))})
-		}
+		reviewer := g.reviewers[(first+k)%len(g.reviewers)]
 		rec := map[bool]string{true: model.RecommendYes, false: "no"}[quality > 3]
-		r.reviews.add(appID, g.reviewers[(first+k)%len(g.reviewers)], 1, rec, mustJSON(scores), at, at)
+		r.reviews.add(appID, reviewer, 1, rec, mustJSON(g.scores(callID, quality)), at, at)
+		// One review in twenty is amended: a second version, scored anew.
+		if amended := at.Add(g.days(2)); g.rng.IntN(20) == 0 && !amended.After(until) && !amended.After(g.o.Now) {
+			r.reviews.add(appID, reviewer, 2, rec, mustJSON(g.scores(callID, quality+0.5)), amended, amended)
+		}
 	}
+}
+
+// scores scores every criterion of a call about quality, give or take.
+func (g *generator) scores(callID int64, quality float64) []model.Score {
+	scores := make([]model.Score, 0, len(g.criteria[callID]))
+	for _, c := range g.criteria[callID] {
+		s := int(quality + g.rng.NormFloat64()*0.8 + 0.5)
+		scores = append(scores, model.Score{CriterionID: c, Score: min(5, max(1, s))})
+	}
+	return scores
 }

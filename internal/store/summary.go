@@ -156,9 +156,12 @@ func (s *Store) SummaryScores(ctx context.Context, p SummaryPeriod) ([]model.Cri
 			SELECT a.id FROM applications a JOIN calls c ON c.id = a.call_id
 			WHERE c.fund_id = $1 AND a.submitted_at >= $2 AND a.submitted_at < $3
 		), latest AS (
-			SELECT DISTINCT ON (r.application_id, r.reviewer_id) r.scores
-			FROM reviews r JOIN cohort ON cohort.id = r.application_id WHERE r.submitted_at IS NOT NULL
-			ORDER BY r.application_id, r.reviewer_id, r.version DESC
+			-- each reviewer's latest submitted version, found through the
+			-- unique index rather than by sorting the scores
+			SELECT r.scores FROM reviews r JOIN cohort ON cohort.id = r.application_id
+			WHERE r.submitted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reviews n
+				WHERE n.application_id = r.application_id AND n.reviewer_id = r.reviewer_id
+					AND n.version > r.version AND n.submitted_at IS NOT NULL)
 		), per AS (
 			SELECT s.criterion_id, sum(s.score) AS total, count(*) AS n
 			FROM latest CROSS JOIN jsonb_to_recordset(latest.scores) AS s(criterion_id bigint, score int)

@@ -168,8 +168,8 @@ func computeGolden(t *testing.T, fundID int64, year int) golden {
 		}
 	}
 
-	// The first criterion's mean over every submitted review of the
-	// received applications (the generator writes one version each).
+	// The first criterion's mean over the submitted reviews of the
+	// received applications.
 	names := map[int64]string{}
 	rows, err = pool.Query(ctx, `SELECT cc.id, cc.name_nb FROM call_criteria cc JOIN calls c ON c.id = cc.call_id
 		WHERE c.fund_id = $1 AND cc.position = (SELECT min(position) FROM call_criteria WHERE call_id = c.id)`, fundID)
@@ -184,16 +184,35 @@ func computeGolden(t *testing.T, fundID int64, year int) golden {
 		}
 		names[id], g.firstCriterion = name, name
 	}
-	rows, err = pool.Query(ctx, `SELECT application_id, scores FROM reviews WHERE submitted_at IS NOT NULL`)
+	// Each reviewer's latest submitted version counts.
+	type reviewKey struct{ app, reviewer int64 }
+	latestReview := map[reviewKey]struct {
+		version int
+		raw     []byte
+	}{}
+	rows, err = pool.Query(ctx, `SELECT application_id, reviewer_id, version, scores FROM reviews WHERE submitted_at IS NOT NULL`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, n := 0, 0
 	for rows.Next() {
-		var id int64
+		var k reviewKey
+		var version int
 		var raw []byte
-		if err := rows.Scan(&id, &raw); err != nil {
+		if err := rows.Scan(&k.app, &k.reviewer, &version, &raw); err != nil {
 			t.Fatal(err)
+		}
+		if version > latestReview[k].version {
+			latestReview[k] = struct {
+				version int
+				raw     []byte
+			}{version, raw}
+		}
+	}
+	sum, n, amended := 0, 0, 0
+	for k, review := range latestReview {
+		id, raw := k.app, review.raw
+		if review.version > 1 {
+			amended++
 		}
 		if a, ok := apps[id]; !ok || a.submitted == nil || !in(*a.submitted) {
 			continue
@@ -214,6 +233,9 @@ func computeGolden(t *testing.T, fundID int64, year int) golden {
 	}
 	if n > 0 {
 		g.firstCriterionMean = float64(sum) / float64(n)
+	}
+	if amended == 0 {
+		t.Error("no review was amended: the latest version is not tested")
 	}
 	_ = pool.QueryRow(ctx, `SELECT a.title FROM prize_awards p JOIN applications a ON a.id = p.application_id
 		WHERE p.fund_id = $1 AND p.year = $2 AND p.rank = 'winner'`, fundID, year).Scan(&g.winner)
