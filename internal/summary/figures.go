@@ -62,44 +62,26 @@ func (f Figures) Winner() (model.PrizeAward, bool) {
 	return model.PrizeAward{}, false
 }
 
-// Load reads the figures of fund for year from the store: eight
-// aggregate queries, whatever the number of applications.
+// Load reads the figures of fund for year from the store, in one
+// transaction of a few aggregate queries, whatever the number of
+// applications.
 func Load(ctx context.Context, st *store.Store, fundID int64, year int, now time.Time) (Figures, error) {
 	fund, err := st.Fund(ctx, fundID)
 	if err != nil {
 		return Figures{}, err
 	}
-	f := Figures{FundID: fund.ID, Fund: fund.Name, Municipality: fund.Municipality, Year: year, GeneratedAt: now}
-	p := store.NewSummaryPeriod(fundID, year)
-	totals, err := st.SummaryTotals(ctx, p)
+	d, err := st.Summary(ctx, store.NewSummaryPeriod(fundID, year))
 	if err != nil {
-		return f, err
+		return Figures{}, err
 	}
-	f.Totals, f.ByUnit, f.ByCall = totals.All, nonNil(totals.ByUnit), nonNil(totals.ByCall)
-	if d := f.Totals.Decided(); d > 0 {
-		f.ApprovalRate = float64(f.Totals.Granted()) / float64(d)
+	f := Figures{FundID: fund.ID, Fund: fund.Name, Municipality: fund.Municipality, Year: year, GeneratedAt: now,
+		Totals: d.Totals.All, ByUnit: nonNil(d.Totals.ByUnit), ByCall: nonNil(d.Totals.ByCall), Ledger: d.Ledger,
+		Scores: nonNil(d.Scores), Processing: d.Processing, Funnel: d.Funnel, Benefits: d.Benefits,
+		Projects: nonNil(d.Projects), Prize: nonNil(d.Prize)}
+	if n := f.Totals.Decided(); n > 0 {
+		f.ApprovalRate = float64(f.Totals.Granted()) / float64(n)
 	}
-	if f.Ledger, err = st.SummaryLedger(ctx, p); err != nil {
-		return f, err
-	}
-	if f.Processing, err = st.SummaryProcessing(ctx, p); err != nil {
-		return f, err
-	}
-	if f.Funnel, err = st.SummaryFunnel(ctx, p); err != nil {
-		return f, err
-	}
-	if f.Scores, err = st.SummaryScores(ctx, p); err != nil {
-		return f, err
-	}
-	if f.Benefits, err = st.SummaryBenefits(ctx, p); err != nil {
-		return f, err
-	}
-	if f.Projects, err = st.SummaryProjects(ctx, p); err != nil {
-		return f, err
-	}
-	prize, err := st.SummaryPrize(ctx, p)
-	f.Prize = nonNil(prize)
-	return f, err
+	return f, nil
 }
 
 func nonNil[T any](s []T) []T {
