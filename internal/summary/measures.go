@@ -158,15 +158,26 @@ func benefitMeasures(b model.Benefits) []measure {
 	}
 }
 
+// groupMeasures are a unit's or call's figures: first the counts
+// (groupCounts of them), then the amounts.
 func groupMeasures(c model.SummaryCounts) []measure {
 	return []measure{
 		countOf("received", lReceived, c.Received),
+		countOf("dismissed", lDismissed, c.Dismissed),
+		countOf("rejected", lRejected, c.Rejected),
+		countOf("granted_full", lGrantedFull, c.GrantedFull),
+		countOf("granted_partial", lGrantedPartial, c.GrantedPartial),
+		{key: "approval_rate", label: lApprovalRate, kind: kindShare, f: share(c.Granted(), c.Decided())},
 		amountOf("requested", lRequested, c.RequestedOre),
-		countOf("granted", lGrantedCount, c.Granted()),
 		amountOf("granted_amount", lGranted, c.GrantedOre),
 		amountOf("paid", lPaid, c.PaidOre),
+		amountOf("clawed_back", lClawedBack, c.ClawedBackOre),
+		amountOf("lapsed", lLapsed, c.LapsedOre),
 	}
 }
+
+// groupCounts is how many of groupMeasures are counts and shares.
+const groupCounts = 6
 
 // stateLabel is a project's state as the pages show it; a partial grant
 // not yet accepted says so.

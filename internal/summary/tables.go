@@ -57,16 +57,33 @@ func (d *doc) row(cols []column, cells []string) {
 	pdf.SetX(margin)
 	y := pdf.GetY()
 	for i, c := range cols {
-		align := "L"
 		if c.right {
-			align = "R"
+			// A figure is never cut short: it is written smaller instead.
+			d.cellFitted(c.width, cells[i])
+			continue
 		}
-		pdf.CellFormat(c.width, rowH, d.fit(cells[i], c.width-1.5), "", 0, align, false, 0, "")
+		pdf.CellFormat(c.width, rowH, d.fit(cells[i], c.width-1.5), "", 0, "L", false, 0, "")
 	}
 	pdf.SetDrawColor(190, 190, 190)
 	pdf.SetLineWidth(0.1)
 	pdf.Line(margin, y+rowH, margin+widthOf(cols), y+rowH)
 	pdf.Ln(rowH)
+}
+
+// cellFitted writes a right-aligned figure in a cell, at a smaller size
+// when it does not fit at the current one.
+func (d *doc) cellFitted(w float64, s string) {
+	pdf := d.pdf
+	size, _ := pdf.GetFontSize()
+	fitted := size
+	for fitted > 5.5 && pdf.GetStringWidth(s) > w-1.5 {
+		fitted -= 0.5
+		pdf.SetFontSize(fitted)
+	}
+	pdf.CellFormat(w, rowH, s, "", 0, "R", false, 0, "")
+	if fitted != size {
+		pdf.SetFontSize(size)
+	}
 }
 
 func widthOf(cols []column) float64 {
@@ -114,6 +131,8 @@ func (d *doc) keyFigures() {
 	}
 }
 
+// groupTables lists the units and the calls, each in two tables: the
+// applications and their outcomes, then the money.
 func (d *doc) groupTables() {
 	for _, s := range sections(d.f)[4:6] {
 		d.section(s.title.In(d.lang), 30)
@@ -121,20 +140,39 @@ func (d *doc) groupTables() {
 		if s.key == "by_call" {
 			name = d.t("Utlysning", "Call")
 		}
-		cols := []column{{name, 50, false}, {lReceived.In(d.lang), 18, true}, {lRequested.In(d.lang), 28, true},
-			{lGrantedCount.In(d.lang), 18, true}, {lGranted.In(d.lang), 28, true}, {lPaid.In(d.lang), 28, true}}
-		rows := make([][]string, 0, len(s.groups))
-		for _, g := range s.groups {
-			cells := []string{g.name}
-			if g.name == "" {
-				cells[0] = d.t("(ingen enhet)", "(no unit)")
-			}
-			for _, m := range g.measures {
-				cells = append(cells, m.show(d.lang))
-			}
-			rows = append(rows, cells)
+		counts := []column{{name, 56, false}}
+		for _, title := range []string{d.t("Mottatt", "Received"), d.t("Avvist", "Dismissed"), d.t("Avslått", "Rejected"),
+			d.t("Innv. fullt", "In full"), d.t("Innv. delvis", "In part"), d.t("Innv.-grad", "Approved")} {
+			counts = append(counts, column{title, 19, true})
 		}
-		d.table(cols, rows)
+		amounts := []column{{name, 35, false}}
+		for range 5 {
+			amounts = append(amounts, column{width: 27, right: true})
+		}
+		var countRows, amountRows [][]string
+		for i, g := range s.groups {
+			label := g.name
+			if label == "" {
+				label = d.t("(ingen enhet)", "(no unit)")
+			}
+			c, a := []string{label}, []string{label}
+			for j, m := range g.measures {
+				if i == 0 && j >= groupCounts {
+					amounts[j-groupCounts+1].title = m.label.In(d.lang)
+				}
+				if j < groupCounts {
+					c = append(c, m.show(d.lang))
+				} else {
+					a = append(a, m.show(d.lang))
+				}
+			}
+			countRows, amountRows = append(countRows, c), append(amountRows, a)
+		}
+		d.subheading(d.t("Søknader og vedtak", "Applications and decisions"), 3*rowH)
+		d.table(counts, countRows)
+		d.pdf.Ln(3)
+		d.subheading(d.t("Beløp", "Amounts"), 3*rowH)
+		d.table(amounts, amountRows)
 	}
 }
 
