@@ -19,7 +19,8 @@ type golden struct {
 	requested, granted, paid, clawedBack, lapsed int64
 	frame                                        int64
 	receivedByUnit                               map[string]int
-	grantedByUnit                                map[string]int64
+	grantedByUnit, paidByUnit                    map[string]int64
+	rejectedByCall                               map[int64]int
 	median, p90                                  float64
 	decided, completed, evaluations, projects    int
 	avoided                                      int64
@@ -36,23 +37,25 @@ func computeGolden(t *testing.T, fundID int64, year int) golden {
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, workflow.Oslo)
 	to := from.AddDate(1, 0, 0)
 	in := func(at time.Time) bool { return !at.Before(from) && at.Before(to) }
-	g := golden{receivedByUnit: map[string]int{}, grantedByUnit: map[string]int64{}}
+	g := golden{receivedByUnit: map[string]int{}, grantedByUnit: map[string]int64{}, paidByUnit: map[string]int64{},
+		rejectedByCall: map[int64]int{}}
 
 	type app struct {
 		id        int64
+		call      int64
 		unit      string
 		requested int64
 		submitted *time.Time
 	}
 	apps := map[int64]app{}
-	rows, err := pool.Query(ctx, `SELECT a.id, a.unit, a.requested_amount_ore, a.submitted_at FROM applications a
+	rows, err := pool.Query(ctx, `SELECT a.id, a.call_id, a.unit, a.requested_amount_ore, a.submitted_at FROM applications a
 		JOIN calls c ON c.id = a.call_id WHERE c.fund_id = $1`, fundID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var a app
-		if err := rows.Scan(&a.id, &a.unit, &a.requested, &a.submitted); err != nil {
+		if err := rows.Scan(&a.id, &a.call, &a.unit, &a.requested, &a.submitted); err != nil {
 			t.Fatal(err)
 		}
 		apps[a.id] = a
@@ -100,6 +103,7 @@ func computeGolden(t *testing.T, fundID int64, year int) golden {
 			g.dismissed++
 		case d.outcome == "reject":
 			g.rejected++
+			g.rejectedByCall[apps[id].call]++
 		case d.amount >= d.requested:
 			g.full++
 		default:
@@ -115,20 +119,22 @@ func computeGolden(t *testing.T, fundID int64, year int) golden {
 	slices.Sort(days)
 	g.median, g.p90 = percentile(days, 0.5), percentile(days, 0.9)
 
-	rows, err = pool.Query(ctx, `SELECT kind, amount_ore, decision_id IS NULL FROM ledger_entries WHERE fund_id = $1 AND year = $2`, fundID, year)
+	rows, err = pool.Query(ctx, `SELECT application_id, kind, amount_ore, decision_id IS NULL FROM ledger_entries
+		WHERE fund_id = $1 AND year = $2`, fundID, year)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var kind string
-		var amount int64
+		var id, amount int64
 		var noDecision bool
-		if err := rows.Scan(&kind, &amount, &noDecision); err != nil {
+		if err := rows.Scan(&id, &kind, &amount, &noDecision); err != nil {
 			t.Fatal(err)
 		}
 		switch {
 		case kind == "payment":
 			g.paid += amount
+			g.paidByUnit[apps[id].unit] += amount
 		case kind == "repayment":
 			g.clawedBack += amount
 		case kind == "release" && noDecision:
@@ -314,10 +320,18 @@ func TestFiguresMatchTheDatabase(t *testing.T) {
 		t.Errorf("first criterion: summary %+v, rows %q %v", f.Scores[:min(1, len(f.Scores))], g.firstCriterion, g.firstCriterionMean)
 	}
 	for _, u := range f.ByUnit {
-		if u.Received != g.receivedByUnit[u.Name] || int64(u.GrantedOre) != g.grantedByUnit[u.Name] {
-			t.Errorf("unit %q: summary %d received, %d granted; rows %d, %d", u.Name, u.Received, u.GrantedOre,
-				g.receivedByUnit[u.Name], g.grantedByUnit[u.Name])
+		if u.Received != g.receivedByUnit[u.Name] || int64(u.GrantedOre) != g.grantedByUnit[u.Name] || int64(u.PaidOre) != g.paidByUnit[u.Name] {
+			t.Errorf("unit %q: summary %d received, %d granted, %d paid; rows %d, %d, %d", u.Name, u.Received, u.GrantedOre, u.PaidOre,
+				g.receivedByUnit[u.Name], g.grantedByUnit[u.Name], g.paidByUnit[u.Name])
 		}
+	}
+	for _, c := range f.ByCall {
+		if c.Rejected != g.rejectedByCall[c.CallID] {
+			t.Errorf("call %q: summary %d rejected, rows %d", c.Name, c.Rejected, g.rejectedByCall[c.CallID])
+		}
+	}
+	if len(f.ByCall) != 3 {
+		t.Errorf("%d calls in the summary, want the generator's 3", len(f.ByCall))
 	}
 	if len(f.ByUnit) != len(g.receivedByUnit) {
 		t.Errorf("%d units in the summary, %d in the rows", len(f.ByUnit), len(g.receivedByUnit))
