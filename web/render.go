@@ -29,7 +29,8 @@ var staticDir embed.FS
 var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error",
 	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch", "lettertemplate",
 	"finance", "payout", "ledger", "exports", "overdue", "report", "evaluation", "jobs",
-	"notifications", "preferences", "public_projects", "public_project", "publication", "prize"}
+	"notifications", "preferences", "public_projects", "public_project", "publication", "prize",
+	"summary", "public_summaries"}
 
 // pageSet holds every page parsed once per language, so that {{t "key"}}
 // is bound to the language at parse time.
@@ -111,7 +112,7 @@ type page struct {
 	Status   int
 	Template string
 	Title    string
-	Nav      string // "applications", "inbox", "calls", "reviews", "finance", "jobs" or "notifications": the menu entry to mark current
+	Nav      string // "applications", "inbox", "calls", "reviews", "finance", "summary", "jobs" or "notifications": the menu entry to mark current
 	// Back is where the language switch returns to, when not backPath's
 	// guess: a page shown again after a post to an address without a page.
 	Back string

@@ -10,7 +10,8 @@
 // plan, recipient and claw-backs, and a fund's ledger; each user's
 // notifications with their mail preferences; the public pages of funded
 // projects (no login), an application's publication setting and the
-// innovation prize. The pages are html/template files,
+// innovation prize; the annual summary with its downloads and
+// publication, and the public list of published summaries. The pages are html/template files,
 // one stylesheet and one small script for upload progress, embedded in
 // the binary; every rule is the grants service's, the pages only show and
 // ask.
@@ -129,6 +130,9 @@ func New(d Deps) http.Handler {
 	r.Get("/applications/{id}/letter-preview", s.handle(s.letterPreview))
 	r.Get("/funds/{id}/letter-template", s.handle(s.letterTemplatePage))
 	r.Post("/funds/{id}/letter-template", s.handle(s.saveLetterTemplate))
+
+	s.summaryRoutes(r)
+	s.publicSummaryRoutes(r)
 	return r
 }
 

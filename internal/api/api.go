@@ -129,6 +129,8 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 		r.Put("/applications/{id}/publication", authed(a.putPublication))
 		r.Get("/funds/{id}/prize/{year}/nominees", authed(a.prizeNominees))
 		r.Put("/funds/{id}/prize/{year}", authed(a.putPrize))
+		r.Get("/funds/{id}/annual-summary/{year}", authed(a.annualSummary))
+		r.Post("/funds/{id}/annual-summary/{year}/publish", authed(a.publishSummary))
 	})
 	return r
 }

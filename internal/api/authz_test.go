@@ -600,6 +600,18 @@ func TestAuthorization(t *testing.T) {
 		{"PUT /funds/{id}/prize/{year}", "", func(t *testing.T) req {
 			return req{method: "PUT", path: prizePath, body: map[string]any{"winner": map[string]any{"application_id": nominee(t).ID, "citation": "Nyttiggjort."}}}
 		}, statuses(http.StatusForbidden, only(workflow.DecisionMaker, http.StatusOK))},
+		// The annual summary.
+		{"GET /funds/{id}/annual-summary/{year}", "as PDF", func(*testing.T) req {
+			return req{method: "GET", path: fmt.Sprintf("/funds/%d/annual-summary/%d", e.fund.ID, e.call.BudgetYear)}
+		}, statuses(http.StatusForbidden, map[string]int{string(workflow.CaseOfficer): http.StatusOK,
+			string(workflow.DecisionMaker): http.StatusOK, string(workflow.Admin): http.StatusOK})},
+		{"GET /funds/{id}/annual-summary/{year}", "as JSON", func(*testing.T) req {
+			return req{method: "GET", path: fmt.Sprintf("/funds/%d/annual-summary/%d?format=json", e.fund.ID, e.call.BudgetYear)}
+		}, statuses(http.StatusForbidden, map[string]int{string(workflow.CaseOfficer): http.StatusOK,
+			string(workflow.DecisionMaker): http.StatusOK, string(workflow.Admin): http.StatusOK})},
+		{"POST /funds/{id}/annual-summary/{year}/publish", "", func(*testing.T) req {
+			return req{method: "POST", path: fmt.Sprintf("/funds/%d/annual-summary/%d/publish", e.fund.ID, e.call.BudgetYear)}
+		}, statuses(http.StatusForbidden, only(workflow.Admin, http.StatusOK))},
 	}
 
 	routes := apiRoutes(t)

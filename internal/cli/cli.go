@@ -23,10 +23,11 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server (applies migrations first)", runServe},
 		{"migrate", "apply database migrations", runMigrate},
-		{"seed", "load data: --demo for a demo fund, call and users", runSeed},
+		{"seed", "load data: --demo for a demo fund, call and users; --synthetic N for a generated fund", runSeed},
 		{"user", "manage users: user add --email E --name N --role R", runUser},
 		{"workflow", "print the application lifecycle: workflow mermaid", runWorkflow},
 		{"letter", "letter render --application ID -o FILE: write a decision letter", runLetter},
+		{"report", "report annual [--fund ID] [--year Y] [--format pdf|csv|json] -o FILE: a fund's annual summary", runReport},
 		{"check", "check the database's invariants; exits 1 naming each one violated", runCheck},
 		{"bench", "measure Nyttig on this machine beside pgbench and PutObject; --quick for a smoke test", runBench},
 		{"bucket", "bucket export DIR | import DIR: copy the bucket to a directory and back", runBucket},

@@ -26,7 +26,6 @@ var (
 		"Only the committee and administrators see the nominations.")
 	msgNotNominee = i18n.T("Prosjektet er ikke nominert: bare avsluttede prosjekter som lederen har nominert, og som fikk vedtak i fondet dette året, kan få prisen.",
 		"The project is not a nominee: only completed projects their leader nominated, decided in the fund that year, can win the prize.")
-	msgBadYear = i18n.T("Året er ikke gyldig.", "The year is not valid.")
 )
 
 // MaxCitation is the longest citation of a prize.

@@ -102,9 +102,13 @@ func scanDecisions(rows pgx.Rows) ([]model.Decision, error) {
 
 // Ledger derives a fund's budget for a year from its entries.
 func (s *Store) Ledger(ctx context.Context, fundID int64, year int) (model.Ledger, error) {
+	return ledger(ctx, s.pool, fundID, year)
+}
+
+func ledger(ctx context.Context, q rowQuerier, fundID int64, year int) (model.Ledger, error) {
 	l := model.Ledger{FundID: fundID, Year: year}
 	var commitments, payments money.Ore
-	err := s.pool.QueryRow(ctx, `SELECT b.frame_ore,
+	err := q.QueryRow(ctx, `SELECT b.frame_ore,
 			COALESCE(sum(e.amount_ore) FILTER (WHERE e.kind = 'commitment'), 0),
 			COALESCE(sum(e.amount_ore) FILTER (WHERE e.kind = 'release'), 0),
 			COALESCE(sum(e.amount_ore) FILTER (WHERE e.kind = 'payment'), 0),
