@@ -1,7 +1,9 @@
 // Package seed owns the data Nyttig can be loaded with: the demo fund, call,
 // users and applications a newcomer explores after `make run` — among them
 // a submitted application in review with the demo reviewer assigned, so
-// that the way from review to decision can be walked at once.
+// that the way from review to decision can be walked at once — and
+// generated (synthetic) funds of any size for trying the annual summary
+// at scale (synthetic.go).
 package seed
 
 import (
