@@ -3,7 +3,9 @@
 // a submitted application in review with the demo reviewer assigned, so
 // that the way from review to decision can be walked at once, and a
 // completed project with a public final report summary, nominated for the
-// innovation prize, so that the public pages are not empty.
+// innovation prize, so that the public pages are not empty — and
+// generated (synthetic) funds of any size for trying the annual summary
+// at scale (synthetic.go).
 package seed
 
 import (

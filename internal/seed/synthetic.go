@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -114,9 +115,10 @@ func (g *generator) createFund(ctx context.Context, st *store.Store) (model.Fund
 	}
 	// CreateFund returns an existing fund of the same name, so pick a
 	// new name.
-	name := fmt.Sprintf("Syntetisk innovasjonsfond %d (%d søknader)", g.o.Year, g.o.Applications)
+	base := fmt.Sprintf("Syntetisk innovasjonsfond %d (%s søknader)", g.o.Year, grouped(g.o.Applications))
+	name := base
 	for k := 2; taken[name]; k++ {
-		name = fmt.Sprintf("Syntetisk innovasjonsfond %d (%d søknader) nr. %d", g.o.Year, g.o.Applications, k)
+		name = fmt.Sprintf("%s nr. %d", base, k)
 	}
 	return st.CreateFund(ctx, name, "Syntetisk kommune")
 }
@@ -194,6 +196,15 @@ func (g *generator) days(median float64) time.Duration {
 
 func (g *generator) title() string {
 	return syntheticWords[g.rng.IntN(len(syntheticWords))] + " " + syntheticThings[g.rng.IntN(len(syntheticThings))]
+}
+
+// grouped writes n with a space between thousands: 10 000.
+func grouped(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + " " + s[i:]
+	}
+	return s
 }
 
 func mustJSON(v any) []byte {
