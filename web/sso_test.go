@@ -157,6 +157,30 @@ func TestSSOLoginCreatesThenUpdatesTheUser(t *testing.T) {
 	}
 	mustID(t, r, "f-password") // password login stays on by default
 
+	// The redirect to the provider asks for the code flow with a state,
+	// a nonce and a PKCE S256 challenge; the state waits in a short-lived
+	// cookie for the callback.
+	r = c.get("/auth/login")
+	wantStatus(t, r, http.StatusSeeOther)
+	authz, _ := url.Parse(r.header.Get("Location"))
+	aq := authz.Query()
+	if !strings.HasPrefix(authz.String(), e.idp.Issuer+"/") || aq.Get("response_type") != "code" ||
+		aq.Get("client_id") != e.idp.ClientID || aq.Get("redirect_uri") != e.cfg.RedirectURL ||
+		aq.Get("code_challenge_method") != "S256" || len(aq.Get("code_challenge")) != 43 ||
+		len(aq.Get("state")) < 40 || len(aq.Get("nonce")) < 40 || aq.Get("scope") != "openid profile email" {
+		t.Errorf("authorization request %s", authz)
+	}
+	var state *http.Cookie
+	for _, ck := range (&http.Response{Header: r.header}).Cookies() {
+		if ck.Name == "nyttig_sso" {
+			state = ck
+		}
+	}
+	if state == nil || state.Value != aq.Get("state") || !state.HttpOnly || state.SameSite != http.SameSiteLaxMode ||
+		state.Path != "/auth/" || state.MaxAge != 600 {
+		t.Errorf("state cookie %+v: want the state, HttpOnly, SameSite=Lax, Path=/auth/, 10 minutes", state)
+	}
+
 	if got := c.ssoLogin(kari, "/inbox"); got != "/inbox" {
 		t.Fatalf("after login: to %q, want /inbox", got)
 	}
