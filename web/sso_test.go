@@ -398,3 +398,48 @@ func TestSSOLinksALocalUserOnlyWithAVerifiedEmail(t *testing.T) {
 			iss, sub, u.Roles)
 	}
 }
+
+func TestSSOLoginUnderWayExpires(t *testing.T) {
+	e := newSSOEnv(t, false)
+	kari := e.idpUser(t)
+	c := e.client(t)
+	callback := c.toCallback(kari, "")
+	e.clock.advance(11 * time.Minute) // the login under way lives ten minutes
+	r := c.getURL(callback)
+	wantStatus(t, r, http.StatusBadRequest)
+	if !strings.Contains(text(mustID(t, r, "main")), "Innloggingen er utløpt eller allerede brukt.") {
+		t.Errorf("the 400 page does not say the login expired:\n%s", r.body)
+	}
+	if _, _, err := e.st.UserByEmail(context.Background(), kari.Email); !store.IsNotFound(err) {
+		t.Fatalf("an expired login created the user (%v)", err)
+	}
+}
+
+func TestSSOProviderDownIsA503(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	e := newEnvWith(t, server.Deps{SSO: sso.New(sso.Config{Issuer: dead, ClientID: "nyttig", RedirectURL: "http://127.0.0.1/auth/callback"}, nil)})
+	c := e.client(t)
+	r := c.get("/auth/login")
+	wantStatus(t, r, http.StatusServiceUnavailable)
+	if !strings.Contains(text(mustID(t, r, "main")), "Innloggingstjenesten svarer ikke nå.") || strings.Contains(r.body, "connection refused") {
+		t.Errorf("the 503 page:\n%s", r.body)
+	}
+	// Password login still works while the provider is down.
+	u := e.user(t, "Lokal Bruker", workflow.Applicant)
+	c.login(u)
+}
+
+func TestNoSingleSignOnUnlessConfigured(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t)
+	if r := c.get("/login"); byID(r.doc, "sso-login") != nil {
+		t.Error("a single sign-on button without a provider")
+	}
+	wantStatus(t, c.get("/auth/login"), http.StatusNotFound)
+	wantStatus(t, c.get("/auth/callback?state=x&code=y"), http.StatusNotFound)
+}
