@@ -163,5 +163,5 @@ type nyttigClient struct {
 	postLogout []string
 }
 
-func (c nyttigClient) PostLogoutRedirectURIs() []string    { return c.postLogout }
+func (c nyttigClient) PostLogoutRedirectURIs() []string     { return c.postLogout }
 func (c nyttigClient) IDTokenUserinfoClaimsAssertion() bool { return true }
