@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -96,12 +97,15 @@ func (s *site) home(w http.ResponseWriter, r *http.Request) error {
 
 // loginView is the data of the login page.
 type loginView struct {
-	Email   string
-	Next    string
-	Failed  bool
-	Flash   string
-	Message string
-	Summary []summaryItem
+	// SSO shows the single sign-on button, Password the password form.
+	SSO      bool
+	Password bool
+	Email    string
+	Next     string
+	Failed   bool
+	Flash    string
+	Message  string
+	Summary  []summaryItem
 }
 
 func (s *site) loginPage(w http.ResponseWriter, r *http.Request) error {
@@ -113,7 +117,7 @@ func (s *site) loginPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	v := loginView{Next: next}
+	v := loginView{Next: next, SSO: s.SSO != nil, Password: !s.PasswordLoginOff}
 	if r.URL.Query().Get("done") == "logout" {
 		v.Flash = msg("done.logout").In(httpx.Lang(r))
 	}
@@ -121,6 +125,9 @@ func (s *site) loginPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *site) login(w http.ResponseWriter, r *http.Request) error {
+	if s.PasswordLoginOff {
+		return apperr.New(apperr.Forbidden, msg("login.password_off"))
+	}
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
@@ -140,10 +147,24 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		lang := httpx.Lang(r)
-		v := loginView{Email: email, Next: next, Failed: true,
+		v := loginView{SSO: s.SSO != nil, Password: true, Email: email, Next: next, Failed: true,
 			Summary: []summaryItem{{Href: "#f-email", Text: msg("login.failed").In(lang)}}}
 		return s.render(w, r, page{Status: http.StatusUnauthorized, Template: "login", Title: msg("login.title").In(lang), Data: v})
 	}
+	if err := s.startSession(w, r, u, ""); err != nil {
+		return err
+	}
+	if next == "" {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// startSession signs u in with a new session (ending the browser's old
+// one), keeping a language chosen before signing in. idToken is the
+// provider's ID token for a single sign-on session, "" for a password one.
+func (s *site) startSession(w http.ResponseWriter, r *http.Request, u model.User, idToken string) error {
 	now := s.now()
 	if old, err := r.Cookie(httpx.SessionCookie); err == nil && old.Value != "" {
 		if err := s.Store.DeleteSession(r.Context(), old.Value, now); err != nil {
@@ -151,7 +172,13 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	id := auth.NewSessionID()
-	if err := s.Store.CreateSession(r.Context(), u.ID, id, now.Add(sessionLifetime)); err != nil {
+	var err error
+	if idToken != "" {
+		err = s.Store.CreateSSOSession(r.Context(), u.ID, id, idToken, now.Add(sessionLifetime))
+	} else {
+		err = s.Store.CreateSession(r.Context(), u.ID, id, now.Add(sessionLifetime))
+	}
+	if err != nil {
 		return err
 	}
 	// A language chosen before signing in is the person's choice: keep it.
@@ -163,20 +190,30 @@ func (s *site) login(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	http.SetCookie(w, s.cookie(httpx.SessionCookie, id, sessionLifetime))
-	if next == "" {
-		next = "/"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 
+// logout ends the local session and, for a single sign-on session whose
+// provider has an end_session_endpoint, sends the browser there to end
+// the provider's session too; it comes back to the login page.
 func (s *site) logout(w http.ResponseWriter, r *http.Request) error {
+	idToken := ""
 	if c, err := r.Cookie(httpx.SessionCookie); err == nil && c.Value != "" {
-		if err := s.Store.DeleteSession(r.Context(), c.Value, s.now()); err != nil {
+		if idToken, err = s.Store.EndSession(r.Context(), c.Value, s.now()); err != nil {
 			return err
 		}
 	}
 	http.SetCookie(w, s.cookie(httpx.SessionCookie, "", -1))
+	if idToken != "" && s.SSO != nil {
+		target, err := s.SSO.LogoutURL(r.Context(), idToken)
+		if err != nil {
+			// The local session is over; the provider's ends when it expires.
+			slog.WarnContext(r.Context(), "sso: no provider logout", "request_id", httpx.RequestID(r.Context()), "err", err)
+		} else if target != "" {
+			http.Redirect(w, r, target, http.StatusSeeOther)
+			return nil
+		}
+	}
 	http.Redirect(w, r, "/login?done=logout", http.StatusSeeOther)
 	return nil
 }

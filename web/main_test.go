@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -57,11 +58,26 @@ func newEnv(t *testing.T) *env {
 // newEnvWith starts the full router; d's Store, Blobs and Grants are filled in.
 func newEnvWith(t *testing.T, d server.Deps) *env {
 	t.Helper()
+	return newEnvOn(t, d, nil)
+}
+
+// newEnvOn is newEnvWith serving on ln (nil: a new loopback port), for a
+// test that must know Nyttig's address before it configures Nyttig.
+func newEnvOn(t *testing.T, d server.Deps, ln net.Listener) *env {
+	t.Helper()
 	st := testenv.Store(t)
 	e := &env{st: st, grants: grants.New(st, testenv.Blobs(t)), clock: &testClock{}}
 	e.grants.Now = e.clock.now
 	d.Store, d.Blobs, d.Grants = st, testenv.Blobs(t), e.grants
-	e.srv = newServer(t, server.Handler(d))
+	if ln == nil {
+		e.srv = newServer(t, server.Handler(d))
+	} else {
+		e.srv = httptest.NewUnstartedServer(server.Handler(d))
+		e.srv.Listener.Close()
+		e.srv.Listener = ln
+		e.srv.Start()
+		t.Cleanup(e.srv.Close)
+	}
 	ctx := context.Background()
 	fund, err := st.CreateFund(ctx, testenv.Unique("Innovasjonsfondet"), "Sandnes kommune")
 	if err != nil {

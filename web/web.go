@@ -1,5 +1,6 @@
-// Package web owns Nyttig's server-rendered pages: signing in and out, the
-// choice of language, an applicant's own applications, their form and their
+// Package web owns Nyttig's server-rendered pages: signing in and out (with
+// a password, or through single sign-on, whose protocol is internal/sso's),
+// the choice of language, an applicant's own applications, their form and their
 // attachments, the detail page with its lifecycle buttons, the case
 // officers' inbox, and review and decision: the reviewers' queue, the
 // declaration of impartiality, the review form, the calls with their
@@ -26,6 +27,7 @@ import (
 
 	"nyttig/internal/apperr"
 	"nyttig/internal/grants"
+	"nyttig/internal/sso"
 	"nyttig/internal/store"
 )
 
@@ -36,6 +38,11 @@ type Deps struct {
 	SecureCookies bool
 	// Now is the clock for sessions; nil means the grants service's clock.
 	Now func() time.Time
+	// SSO is single sign-on with the municipality's OpenID Connect
+	// provider; nil when none is configured.
+	SSO *sso.Client
+	// PasswordLoginOff switches local password login off.
+	PasswordLoginOff bool
 }
 
 // site is the pages' shared state.
@@ -48,7 +55,13 @@ type site struct {
 func New(d Deps) http.Handler {
 	s := &site{Deps: d, pages: mustParsePages()}
 	r := chi.NewRouter()
-	r.Use(securityHeaders, s.recoverPages, middleware.GetHead)
+	csp := contentSecurityPolicy
+	if d.SSO != nil {
+		// Logging out of a single sign-on session is a form post that
+		// redirects to the provider; form-action covers redirects too.
+		csp += " " + d.SSO.Origin()
+	}
+	r.Use(securityHeaders(csp), s.recoverPages, middleware.GetHead)
 	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return apperr.New(apperr.NotFound, msg("error.not_found"))
 	}))
@@ -59,6 +72,8 @@ func New(d Deps) http.Handler {
 	r.Get("/login", s.handle(s.loginPage))
 	r.Post("/login", s.handle(s.login))
 	r.Post("/logout", s.handle(s.logout))
+	r.Get("/auth/login", s.handle(s.ssoLogin))
+	r.Get("/auth/callback", s.handle(s.ssoCallback))
 	r.Post("/language", s.handle(s.setLanguage))
 
 	r.Get("/applications", s.handle(s.myApplications))
@@ -150,13 +165,15 @@ const contentSecurityPolicy = "default-src 'self'; base-uri 'none'; object-src '
 	"frame-ancestors 'none'; form-action 'self'"
 
 // securityHeaders sets the headers every page and static file carries.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		next.ServeHTTP(w, r)
-	})
+func securityHeaders(csp string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h.Set("Content-Security-Policy", csp)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "same-origin")
+			h.Set("X-Frame-Options", "DENY")
+			next.ServeHTTP(w, r)
+		})
+	}
 }

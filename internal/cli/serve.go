@@ -12,6 +12,7 @@ import (
 	"nyttig/internal/jobs"
 	"nyttig/internal/notify"
 	"nyttig/internal/server"
+	"nyttig/internal/sso"
 	"nyttig/internal/store"
 )
 
@@ -51,7 +52,15 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 			slog.Warn("stopping the job queue", "err", err)
 		}
 	}()
-	h := server.Handler(server.Deps{Store: st, Blobs: blobs, Grants: g, SecureCookies: cfg.SecureCookies(), BaseURL: cfg.BaseURL})
+	d := server.Deps{Store: st, Blobs: blobs, Grants: g, SecureCookies: cfg.SecureCookies(), BaseURL: cfg.BaseURL,
+		PasswordLoginOff: !cfg.PasswordLogin}
+	if cfg.SSOEnabled() {
+		o := cfg.OIDC
+		d.SSO = sso.New(sso.Config{Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+			RedirectURL: o.RedirectURL, Scopes: o.Scopes, RolesClaim: o.RolesClaim, RoleMap: o.RoleMap,
+			UnitClaim: o.UnitClaim, PostLogoutRedirectURL: cfg.BaseURL + "/login?done=logout"}, nil)
+	}
+	h := server.Handler(d)
 	return server.Serve(ctx, cfg.Addr, h, nil)
 }
 

@@ -9,8 +9,11 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+
+	"nyttig/workflow"
 )
 
 // Config is everything Nyttig reads from the environment.
@@ -32,6 +35,24 @@ type Config struct {
 	// DigestHour is the hour (Europe/Oslo) the daily digest is mailed
 	// (NYTTIG_DIGEST_HOUR).
 	DigestHour int
+	// OIDC is single sign-on with OpenID Connect; off when Issuer is "".
+	OIDC OIDC
+	// PasswordLogin keeps local password login on (NYTTIG_PASSWORD_LOGIN).
+	PasswordLogin bool
+}
+
+// OIDC is how Nyttig meets the municipality's OpenID Connect provider.
+type OIDC struct {
+	Issuer       string   // NYTTIG_OIDC_ISSUER
+	ClientID     string   // NYTTIG_OIDC_CLIENT_ID
+	ClientSecret string   // NYTTIG_OIDC_CLIENT_SECRET
+	Scopes       []string // NYTTIG_OIDC_SCOPES, space-separated
+	RedirectURL  string   // NYTTIG_OIDC_REDIRECT_URL
+	RolesClaim   string   // NYTTIG_OIDC_ROLES_CLAIM
+	// RoleMap maps the provider's role values to Nyttig's roles
+	// (NYTTIG_OIDC_ROLE_MAP, value=role,...).
+	RoleMap   map[string]workflow.Role
+	UnitClaim string // NYTTIG_OIDC_UNIT_CLAIM
 }
 
 // Vars documents each variable; the README's table is written from it.
@@ -49,6 +70,15 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"NYTTIG_SMTP_ADDR", "127.0.0.1:1025", "host:port of the SMTP server notifications are mailed through (`make run` uses Mailpit)"},
 	{"NYTTIG_MAIL_FROM", "nyttig@localhost", "sender address of Nyttig's mail"},
 	{"NYTTIG_DIGEST_HOUR", "7", "hour of the day (Europe/Oslo, 0–23) the daily digest is mailed"},
+	{"NYTTIG_OIDC_ISSUER", "", "OpenID Connect issuer URL for single sign-on, e.g. https://login.microsoftonline.com/<tenant>/v2.0; unset: no single sign-on"},
+	{"NYTTIG_OIDC_CLIENT_ID", "", "Nyttig's client id at the provider (required with NYTTIG_OIDC_ISSUER)"},
+	{"NYTTIG_OIDC_CLIENT_SECRET", "", "Nyttig's client secret at the provider"},
+	{"NYTTIG_OIDC_SCOPES", "openid profile email", "scopes asked for, space-separated (openid is always included)"},
+	{"NYTTIG_OIDC_REDIRECT_URL", "NYTTIG_BASE_URL + /auth/callback", "the redirect URL registered at the provider"},
+	{"NYTTIG_OIDC_ROLES_CLAIM", "roles", "the ID token claim listing the user's roles (Entra ID app roles arrive in roles)"},
+	{"NYTTIG_OIDC_ROLE_MAP", "", "provider role values to Nyttig roles, e.g. Nyttig.CaseOfficer=case_officer,Nyttig.Admin=admin; unmapped values are ignored"},
+	{"NYTTIG_OIDC_UNIT_CLAIM", "department", "the ID token claim holding the user's organisational unit"},
+	{"NYTTIG_PASSWORD_LOGIN", "true", "false switches local password login off (single sign-on only)"},
 }
 
 // FromEnv reads and validates the configuration. need lists which groups
@@ -99,6 +129,12 @@ func FromEnv(need ...string) (Config, error) {
 	if a, err := mail.ParseAddress(c.MailFrom); err != nil || a.Name != "" {
 		problems = append(problems, "NYTTIG_MAIL_FROM must be a plain email address, e.g. nyttig@kommune.no")
 	}
+	pw, err := strconv.ParseBool(get("NYTTIG_PASSWORD_LOGIN", "true"))
+	if err != nil {
+		problems = append(problems, "NYTTIG_PASSWORD_LOGIN must be true or false")
+	}
+	c.PasswordLogin = pw
+	problems = append(problems, c.readOIDC(get)...)
 	if c.MaxApplicationMiB < c.MaxFileMiB {
 		problems = append(problems, "NYTTIG_MAX_APPLICATION_MIB must be at least NYTTIG_MAX_FILE_MIB")
 	}
@@ -132,6 +168,61 @@ func FromEnv(need ...string) (Config, error) {
 	}
 	return c, nil
 }
+
+// readOIDC reads the single sign-on variables and says what is wrong with them.
+func (c *Config) readOIDC(get func(name, def string) string) []string {
+	o := OIDC{
+		Issuer:       strings.TrimRight(get("NYTTIG_OIDC_ISSUER", ""), "/"),
+		ClientID:     get("NYTTIG_OIDC_CLIENT_ID", ""),
+		ClientSecret: get("NYTTIG_OIDC_CLIENT_SECRET", ""),
+		RedirectURL:  get("NYTTIG_OIDC_REDIRECT_URL", c.BaseURL+"/auth/callback"),
+		RolesClaim:   get("NYTTIG_OIDC_ROLES_CLAIM", "roles"),
+		UnitClaim:    get("NYTTIG_OIDC_UNIT_CLAIM", "department"),
+		Scopes:       []string{"openid"},
+		RoleMap:      map[string]workflow.Role{},
+	}
+	for _, sc := range strings.Fields(get("NYTTIG_OIDC_SCOPES", "openid profile email")) {
+		if !slices.Contains(o.Scopes, sc) {
+			o.Scopes = append(o.Scopes, sc)
+		}
+	}
+	var problems []string
+	for _, pair := range strings.Split(get("NYTTIG_OIDC_ROLE_MAP", ""), ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		from, to, ok := strings.Cut(pair, "=")
+		from, role := strings.TrimSpace(from), workflow.Role(strings.TrimSpace(to))
+		if !ok || from == "" || !workflow.ValidRole(role) {
+			problems = append(problems, fmt.Sprintf("NYTTIG_OIDC_ROLE_MAP: %q must be value=role, with role one of %v", strings.TrimSpace(pair), workflow.Roles))
+			continue
+		}
+		o.RoleMap[from] = role
+	}
+	c.OIDC = o
+	if o.Issuer == "" {
+		if o.ClientID != "" {
+			problems = append(problems, "NYTTIG_OIDC_CLIENT_ID is set but NYTTIG_OIDC_ISSUER is not")
+		}
+		if !c.PasswordLogin {
+			problems = append(problems, "NYTTIG_PASSWORD_LOGIN=false needs single sign-on (NYTTIG_OIDC_ISSUER), or nobody can log in")
+		}
+		return problems
+	}
+	if u, err := url.Parse(o.Issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		problems = append(problems, "NYTTIG_OIDC_ISSUER must be an https:// URL")
+	}
+	if o.ClientID == "" {
+		problems = append(problems, "NYTTIG_OIDC_CLIENT_ID is not set (Nyttig's client id at the provider)")
+	}
+	if u, err := url.Parse(o.RedirectURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		problems = append(problems, "NYTTIG_OIDC_REDIRECT_URL must be an http:// or https:// URL")
+	}
+	return problems
+}
+
+// SSOEnabled reports whether single sign-on is configured.
+func (c Config) SSOEnabled() bool { return c.OIDC.Issuer != "" }
 
 // SecureCookies reports whether Nyttig is served over TLS.
 func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }

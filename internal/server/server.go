@@ -19,6 +19,7 @@ import (
 	"nyttig/internal/blob"
 	"nyttig/internal/grants"
 	"nyttig/internal/metrics"
+	"nyttig/internal/sso"
 	"nyttig/internal/store"
 	"nyttig/web"
 )
@@ -30,6 +31,10 @@ type Deps struct {
 	Grants        *grants.Service
 	SecureCookies bool
 	BaseURL       string
+	// SSO is single sign-on; nil when none is configured.
+	SSO *sso.Client
+	// PasswordLoginOff switches local password login off.
+	PasswordLoginOff bool
 }
 
 // Handler builds the whole router.
@@ -43,7 +48,8 @@ func Handler(d Deps) http.Handler {
 	r.Get("/readyz", readyz(d))
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}))
 	r.Mount("/api/v1", api.Routes(d.Grants, d.Store))
-	r.Mount("/", web.New(web.Deps{Grants: d.Grants, Store: d.Store, SecureCookies: d.SecureCookies}))
+	r.Mount("/", web.New(web.Deps{Grants: d.Grants, Store: d.Store, SecureCookies: d.SecureCookies,
+		SSO: d.SSO, PasswordLoginOff: d.PasswordLoginOff}))
 	return http.NewCrossOriginProtection().Handler(r)
 }
 
