@@ -95,6 +95,8 @@ find_chrome >/dev/null || missing+=(chromium fonts-liberation)
 command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || missing+=(poppler-utils)
 # The backup and restore test runs deploy/backup.sh and restore.sh.
 command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && command -v psql >/dev/null || missing+=(postgresql-client)
+# nyttig bench's smoke test measures its references with pgbench.
+pgbench --version >/dev/null 2>&1 || missing+=(postgresql)
 axe_ok || command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
 	if [[ $(id -u) -eq 0 && -f /etc/debian_version ]] && command -v apt-get >/dev/null; then
