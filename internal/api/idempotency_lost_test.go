@@ -192,8 +192,8 @@ func TestLostResponseAttachment(t *testing.T) {
 }
 
 // TestLostResponseFinance: a tranche's attestation, a demand for
-// repayment and its resolution, each with its response lost, are answered
-// from the tranche or demand as it is now.
+// repayment and its resolution, and an export batch, each with its
+// response lost, are answered from that resource as it is now.
 func TestLostResponseFinance(t *testing.T) {
 	f := newFinanceEnv(t)
 	_, ps := f.acceptedGrant(t, f.owner, f.officer, f.decider, money.FromKroner(20_000))
@@ -240,6 +240,24 @@ func TestLostResponseFinance(t *testing.T) {
 	}
 	if n := f.rows(t, "ledger_entries", "clawback_id = $1", c.ID); n != 1 {
 		t.Errorf("%d repayments in the ledger, want 1", n)
+	}
+
+	q = req{method: "POST", path: "/payout-exports", token: f.fin.authoriser.token, header: withKey("lost-export")}
+	var x model.PayoutExport
+	f.lostResponse(t, f.fin.authoriser, q, func(ctx context.Context) error {
+		var err error
+		x, err = f.grants.CreatePayoutExport(ctx, f.fin.authoriser.User)
+		return err
+	})
+	gotX := decode[model.PayoutExport](t, f.expectReplayed(t, q, http.StatusCreated, "/api/v1/payout-exports/"+itoa(x.ID)+".csv"))
+	if gotX.ID != x.ID || gotX.Count != x.Count || gotX.TotalOre != x.TotalOre {
+		t.Errorf("replayed batch %+v, want %+v", gotX, x)
+	}
+	if n := f.rows(t, "payout_exports", "id >= $1", x.ID); n != 1 {
+		t.Errorf("%d batches from this one on after the retry, want 1", n)
+	}
+	if n := f.rows(t, "payouts", "export_id = $1", x.ID); n != x.Count {
+		t.Errorf("%d tranches in the batch, want %d", n, x.Count)
 	}
 }
 

@@ -61,6 +61,10 @@ func (a *api) replays() map[string]replay {
 				return "/api/v1/applications/" + chi.URLParam(r, "id") + "/clawbacks"
 			}),
 		"/clawbacks/{id}/events/{event}": replayAs(store.ResultClawback, http.StatusOK, g.Clawback, nil),
+		"/payout-exports": replayAs(store.ResultPayoutExport, http.StatusCreated, g.PayoutExport,
+			func(_ *http.Request, x model.PayoutExport) string {
+				return "/api/v1/payout-exports/" + strconv.FormatInt(x.ID, 10) + ".csv"
+			}),
 	}
 }
 

@@ -40,6 +40,8 @@ const (
 	ResultPayout      ResultKind = "payout"
 	ResultClawback    ResultKind = "clawback"
 	ResultAttachment  ResultKind = "attachment"
+	// ResultPayoutExport is a batch of payments for the ERP system.
+	ResultPayoutExport ResultKind = "payout_export"
 )
 
 // Claim is an Idempotency-Key that the next transaction records together
