@@ -63,7 +63,7 @@ func Routes(g *grants.Service, st *store.Store) chi.Router {
 	r.Get("/public/projects", public(a.publicProjects))
 	r.Get("/public/projects/{id}", public(a.publicProject))
 	r.Group(func(r chi.Router) {
-		r.Use(idempotent(st))
+		r.Use(idempotent(st, a.replays()))
 		r.Get("/me", authed(a.me))
 		r.Get("/calls", authed(a.listCalls))
 		r.Post("/calls", authed(a.createCall))

@@ -18,7 +18,13 @@ import (
 // same transaction as the request's effect; a retry with the same key and
 // body gets the first response again and changes nothing, and the same key
 // with another body is refused with 422.
-func idempotent(st *store.Store) func(http.Handler) http.Handler {
+//
+// The response is saved only after the handler wrote it. When it was never
+// saved (the server died in between) but the effect noted its result in
+// its transaction, the retry is answered by the route's replay from that
+// resource as it is now. Without either, the first request may still be
+// running, and the retry gets 409.
+func idempotent(st *store.Store, replays map[string]replay) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			key := r.Header.Get("Idempotency-Key")
@@ -47,9 +53,15 @@ func idempotent(st *store.Store) func(http.Handler) http.Handler {
 					"Denne Idempotency-Key er brukt for en annen forespørsel.", "This Idempotency-Key was used for a different request.")))
 				return
 			case kept != nil && !kept.Done:
+				if rp, ok := routeReplay(replays, r, kept.Result.Kind); ok {
+					if err := rp.answer(w, r, u, kept.Result.ID); err != nil {
+						httpx.WriteError(w, r, err)
+					}
+					return
+				}
 				httpx.WriteError(w, r, apperr.New(apperr.Conflict, i18n.T(
-					"En forespørsel med samme Idempotency-Key er allerede behandlet eller under behandling.",
-					"A request with the same Idempotency-Key was already processed or is in progress.")))
+					"En forespørsel med samme Idempotency-Key er allerede tatt imot og kan fortsatt være under behandling. Prøv igjen om litt.",
+					"A request with the same Idempotency-Key was already accepted, and the original request may still be running. Try again shortly.")))
 				return
 			case kept != nil:
 				w.Header().Set("Content-Type", kept.ContentType)

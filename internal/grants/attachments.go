@@ -224,6 +224,23 @@ func hideAttachment(err error) error {
 	return err
 }
 
+// Attachment returns the record of a file of an application u may see,
+// without its bytes.
+func (s *Service) Attachment(ctx context.Context, u model.User, id int64) (model.Attachment, error) {
+	at, err := s.Store.Attachment(ctx, id)
+	if err != nil {
+		return at, err
+	}
+	_, acc, err := s.open(ctx, u, at.ApplicationID)
+	if err != nil {
+		return model.Attachment{}, hideAttachment(err)
+	}
+	if acc.blind {
+		at.UploadedBy, at.UploaderName = 0, ""
+	}
+	return at, nil
+}
+
 // OpenAttachment returns an attachment and a reader of its bytes (which
 // also seeks, for ranges). A download by anyone but the uploader's own
 // project lead is written to the history. The caller closes the reader.
@@ -285,4 +302,3 @@ func (s *Service) SweepOrphans(ctx context.Context) (int, error) {
 		return s.Store.AttachmentKeyExists(ctx, key)
 	})
 }
-

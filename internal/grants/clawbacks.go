@@ -102,6 +102,18 @@ func (s *Service) ClawbackQueue(ctx context.Context, u model.User, afterID int64
 	return s.Store.ClawbackQueue(ctx, workflow.ClawbackRaised, afterID, 200)
 }
 
+// Clawback returns one repayment demand for u.
+func (s *Service) Clawback(ctx context.Context, u model.User, clawbackID int64) (model.Clawback, error) {
+	c, err := s.Store.Clawback(ctx, clawbackID)
+	if err != nil {
+		return c, err
+	}
+	if _, err := s.moneyOf(ctx, u, c.ApplicationID); err != nil {
+		return model.Clawback{}, err
+	}
+	return c, nil
+}
+
 // ClawbackHistory returns a demand's history for u.
 func (s *Service) ClawbackHistory(ctx context.Context, u model.User, clawbackID int64) ([]model.HistoryEntry, error) {
 	c, err := s.Store.Clawback(ctx, clawbackID)

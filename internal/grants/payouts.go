@@ -68,6 +68,18 @@ func (s *Service) Payouts(ctx context.Context, u model.User, appID int64) ([]mod
 	return s.Store.Payouts(ctx, appID)
 }
 
+// Payout returns one tranche for u.
+func (s *Service) Payout(ctx context.Context, u model.User, payoutID int64) (model.Payout, error) {
+	p, err := s.Store.Payout(ctx, payoutID)
+	if err != nil {
+		return p, err
+	}
+	if _, err := s.moneyOf(ctx, u, p.ApplicationID); err != nil {
+		return model.Payout{}, err
+	}
+	return p, nil
+}
+
 // PayoutHistory returns a tranche's history for u.
 func (s *Service) PayoutHistory(ctx context.Context, u model.User, payoutID int64) ([]model.HistoryEntry, error) {
 	p, err := s.Store.Payout(ctx, payoutID)

@@ -49,8 +49,10 @@ func (c *client) application(ctx context.Context, n int) error {
 	key := func(op Op) string { return fmt.Sprintf("%s-k%d-%d-%s", c.cfg.Label, c.id, n, op) }
 
 	draft, _ := json.Marshal(map[string]any{"call_id": c.cfg.CallID, "title": title})
+	// A retry of the creation is answered with the application even when
+	// the first response was lost, so there is nothing to read back.
 	created, err := c.step(ctx, OpCreate, title, request{method: "POST", path: "/api/v1/applications", key: key(OpCreate),
-		contentType: "application/json", body: draft}, func() (Ack, bool, error) { return c.findApplication(ctx, title) })
+		contentType: "application/json", body: draft}, nil)
 	if err != nil {
 		return err
 	}
@@ -80,9 +82,14 @@ func (c *client) application(ctx context.Context, n int) error {
 }
 
 // step sends q and records its acknowledgement. On 409 to a request with
-// an Idempotency-Key, recover reads back whether the effect happened.
+// an Idempotency-Key, recover, when given, reads back whether the effect
+// happened; without it the request is sent again while the server answers
+// 409 (see settle).
 func (c *client) step(ctx context.Context, op Op, title string, q request, recover func() (Ack, bool, error)) (Ack, error) {
 	ans, err := c.send(ctx, q)
+	if err == nil && ans.status == http.StatusConflict && q.key != "" && recover == nil {
+		ans, err = c.settle(ctx, q)
+	}
 	if err != nil {
 		return Ack{}, fmt.Errorf("%s %q: %w", op, title, err)
 	}
@@ -115,6 +122,30 @@ func (c *client) step(ctx context.Context, op Op, title string, q request, recov
 		}
 	}
 	return Ack{}, fmt.Errorf("%s %q: %d %s", op, title, ans.status, bytes.TrimSpace(ans.body))
+}
+
+// settle sends q again, within RetryFor, while the server answers 409: the
+// key is held by an earlier attempt that may still be running. Once that
+// attempt's effect has committed the server answers from it (replayed);
+// if it died uncommitted, the key is free again and q runs afresh. A 409
+// that outlasts RetryFor is returned as it is.
+func (c *client) settle(ctx context.Context, q request) (answer, error) {
+	giveUp := time.Now().Add(c.cfg.RetryFor)
+	backoff := 20 * time.Millisecond
+	for {
+		wait := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			wait.Stop()
+			return answer{}, fmt.Errorf("%w: %v", errGaveUp, ctx.Err())
+		case <-wait.C:
+		}
+		ans, err := c.send(ctx, q)
+		if err != nil || ans.status != http.StatusConflict || time.Now().After(giveUp) {
+			return ans, err
+		}
+		backoff = min(2*backoff, time.Second)
+	}
 }
 
 // send sends q until the server answers something other than 502, 503 or
@@ -198,38 +229,6 @@ func (c *client) getApplication(ctx context.Context, id int64) (Ack, error) {
 	}
 	err := c.get(ctx, "/api/v1/applications/"+strconv.FormatInt(id, 10), &a)
 	return Ack{ApplicationID: a.ID, State: a.State}, err
-}
-
-// findApplication looks for the client's application titled title in the
-// call, page by page.
-func (c *client) findApplication(ctx context.Context, title string) (Ack, bool, error) {
-	var after int64
-	for {
-		path := fmt.Sprintf("/api/v1/applications?limit=200&call_id=%d", c.cfg.CallID)
-		if after > 0 {
-			path += "&after=" + strconv.FormatInt(after, 10)
-		}
-		var page struct {
-			Items []struct {
-				ID    int64          `json:"id"`
-				Title string         `json:"title"`
-				State workflow.State `json:"state"`
-			} `json:"items"`
-			NextAfter *int64 `json:"next_after"`
-		}
-		if err := c.get(ctx, path, &page); err != nil {
-			return Ack{}, false, err
-		}
-		for _, a := range page.Items {
-			if a.Title == title {
-				return Ack{ApplicationID: a.ID, State: a.State}, true, nil
-			}
-		}
-		if page.NextAfter == nil {
-			return Ack{}, false, nil
-		}
-		after = *page.NextAfter
-	}
 }
 
 func (c *client) findAttachment(ctx context.Context, appID int64, name string) (Ack, bool, error) {

@@ -148,3 +148,62 @@ func TestRunRefusesAConfigWithoutAnEnd(t *testing.T) {
 		t.Error("a run without Applications, Duration, Stop or an ending context was accepted")
 	}
 }
+
+// unsaved is lossy where the server dies after the effect committed and
+// before its response was saved: the first response to every POST with an
+// Idempotency-Key is lost and the kept response deleted, leaving the key
+// with only the result its effect noted.
+type unsaved struct {
+	lossy
+	st *store.Store
+}
+
+func (u *unsaved) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	key := r.Header.Get("Idempotency-Key")
+	u.mu.Lock()
+	first := key != "" && !u.seen[key]
+	u.seen[key] = true
+	u.mu.Unlock()
+	if !first {
+		u.h.ServeHTTP(w, r)
+		return
+	}
+	u.h.ServeHTTP(httptest.NewRecorder(), r)
+	if _, err := u.st.Pool().Exec(r.Context(), `UPDATE idempotency_keys SET status = NULL, content_type = NULL, response = NULL
+		WHERE key = $1`, key); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	http.Error(w, "killed", http.StatusBadGateway)
+}
+
+func TestRetriesAfterAnUnsavedResponse(t *testing.T) {
+	h, call, tokens := target(t, 1)
+	srv := httptest.NewServer(&unsaved{lossy: lossy{h: h, seen: map[string]bool{}}, st: testenv.Store(t)})
+	defer srv.Close()
+	res, err := loadgen.Run(context.Background(), loadgen.Config{BaseURL: srv.URL, Tokens: tokens, CallID: call.ID,
+		Clients: 2, Applications: 2, PDFBytes: 2 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayed := 0
+	for _, a := range res.Acked {
+		if a.Replayed {
+			replayed++
+		}
+	}
+	// Every keyed step is answered from what its effect noted, not read
+	// back after a 409.
+	if len(res.Failed) > 0 || len(res.Acked) != 16 || replayed != 12 || len(res.Recovered) != 0 ||
+		res.Statuses[http.StatusBadGateway] != 12 || res.Statuses[http.StatusConflict] != 0 {
+		var b bytes.Buffer
+		for _, err := range res.Failed {
+			b.WriteString(err.Error() + "\n")
+		}
+		t.Errorf("%d acknowledged, %d replayed, %d recovered, statuses %v, failures:\n%s want 16, 12 replayed, 0 recovered after 12 × 502",
+			len(res.Acked), replayed, len(res.Recovered), res.Statuses, &b)
+	}
+	if sub, all := submitted(t, call.ID); sub != 4 || all != 4 {
+		t.Errorf("%d of %d applications submitted, want 4 of 4: no retry may add one", sub, all)
+	}
+}

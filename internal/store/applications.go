@@ -138,6 +138,9 @@ func (s *Store) CreateApplication(ctx context.Context, applicantID int64, f mode
 		if err := appendHistory(ctx, tx, id, 1, ch, model.EventCreated, "", workflow.Draft, ""); err != nil {
 			return err
 		}
+		if err := noteResult(ctx, tx, ResultApplication, id); err != nil {
+			return err
+		}
 		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))
 		return err
 	})
@@ -277,6 +280,9 @@ func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func
 			return err
 		}
 		if err := insertReports(ctx, tx, id, d.Reports, ch); err != nil {
+			return err
+		}
+		if err := noteResult(ctx, tx, ResultApplication, id); err != nil {
 			return err
 		}
 		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))

@@ -90,6 +90,9 @@ func (s *Store) RaiseClawback(ctx context.Context, c model.Clawback, ch Change, 
 		if err := s.notifyTx(ctx, tx, ch, notify.ForClawback(c.ApplicationID, workflow.RaiseClawback)...); err != nil {
 			return err
 		}
+		if err := noteResult(ctx, tx, ResultClawback, id); err != nil {
+			return err
+		}
 		c, err = scanClawback(tx.QueryRow(ctx, "SELECT "+clawbackColumns+" FROM clawbacks c WHERE c.id = $1", id))
 		return err
 	})
@@ -142,6 +145,9 @@ func (s *Store) ClawbackTransition(ctx context.Context, id int64, ch Change, dec
 				VALUES ($1, $2, $3, 'repayment', $4, $5, $6)`, fc.Call.FundID, fc.Call.BudgetYear, cur.ApplicationID, cur.AmountOre, id, ch.Now); err != nil {
 				return translate(err)
 			}
+		}
+		if err := noteResult(ctx, tx, ResultClawback, id); err != nil {
+			return err
 		}
 		c, err = scanClawback(tx.QueryRow(ctx, "SELECT "+clawbackColumns+" FROM clawbacks c WHERE c.id = $1", id))
 		return err

@@ -54,8 +54,10 @@ func (s *Store) CreatePayoutExport(ctx context.Context, ch Change) (model.Payout
 		if err != nil {
 			return translate(err)
 		}
-		_, err = tx.Exec(ctx, "UPDATE payouts SET export_id = $1 WHERE id = ANY($2)", x.ID, ids)
-		return translate(err)
+		if _, err = tx.Exec(ctx, "UPDATE payouts SET export_id = $1 WHERE id = ANY($2)", x.ID, ids); err != nil {
+			return translate(err)
+		}
+		return noteResult(ctx, tx, ResultPayoutExport, x.ID)
 	})
 	return x, err
 }

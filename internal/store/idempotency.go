@@ -18,7 +18,31 @@ type IdempotentResponse struct {
 	Status      int
 	ContentType string
 	Body        []byte
+	// Result is what the effect produced, noted in its own transaction;
+	// zero when the request is still running or its effect notes none.
+	Result Result
 }
+
+// Result names the resource a request with an Idempotency-Key created or
+// moved, so that a retry whose response was lost can be answered from it.
+type Result struct {
+	Kind ResultKind
+	ID   int64
+}
+
+// ResultKind is the kind of resource a Result names.
+type ResultKind string
+
+// The kinds of result the store's effects note.
+const (
+	ResultApplication ResultKind = "application"
+	ResultReport      ResultKind = "report"
+	ResultPayout      ResultKind = "payout"
+	ResultClawback    ResultKind = "clawback"
+	ResultAttachment  ResultKind = "attachment"
+	// ResultPayoutExport is a batch of payments for the ERP system.
+	ResultPayoutExport ResultKind = "payout_export"
+)
 
 // Claim is an Idempotency-Key that the next transaction records together
 // with its effect. It lives in a request's context.
@@ -27,6 +51,9 @@ type Claim struct {
 	key      string
 	hash     []byte
 	consumed bool
+	// tx is the transaction that recorded the key and has not yet
+	// committed or rolled back: the one whose result noteResult may note.
+	tx pgx.Tx
 }
 
 type claimKey struct{}
@@ -58,17 +85,33 @@ func (c *Claim) record(ctx context.Context, tx pgx.Tx) error {
 	if tag.RowsAffected() == 0 {
 		return apperr.New(apperr.Conflict, msgKeyInFlight)
 	}
+	c.tx = tx
 	return nil
+}
+
+// noteResult notes, in tx, that the request whose claim is in ctx produced
+// the resource kind/id. It does nothing without a claim, or when tx is not
+// the transaction that recorded the claim (an effect after the first
+// transaction of a request is not what its key stands for).
+func noteResult(ctx context.Context, tx pgx.Tx, kind ResultKind, id int64) error {
+	c := claimFrom(ctx)
+	if c == nil || c.tx != tx {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `UPDATE idempotency_keys SET result_kind = $3, result_id = $4
+		WHERE user_id = $1 AND key = $2`, c.userID, c.key, string(kind), id)
+	return translate(err)
 }
 
 // IdempotentLookup returns what is kept for (userID, key), if anything.
 func (s *Store) IdempotentLookup(ctx context.Context, userID int64, key string) (*IdempotentResponse, error) {
 	var r IdempotentResponse
 	var status *int
-	var ctype *string
-	err := s.pool.QueryRow(ctx, `SELECT request_hash, status, content_type, response
+	var ctype, kind *string
+	var resultID *int64
+	err := s.pool.QueryRow(ctx, `SELECT request_hash, status, content_type, response, result_kind, result_id
 		FROM idempotency_keys WHERE user_id = $1 AND key = $2`, userID, key).
-		Scan(&r.RequestHash, &status, &ctype, &r.Body)
+		Scan(&r.RequestHash, &status, &ctype, &r.Body, &kind, &resultID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -80,6 +123,9 @@ func (s *Store) IdempotentLookup(ctx context.Context, userID int64, key string) 
 	}
 	if ctype != nil {
 		r.ContentType = *ctype
+	}
+	if kind != nil && resultID != nil {
+		r.Result = Result{Kind: ResultKind(*kind), ID: *resultID}
 	}
 	return &r, nil
 }

@@ -68,7 +68,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // PostgreSQL reports a serialization failure or deadlock. fn must not have
 // effects outside the transaction. A pending idempotency claim in ctx is
 // recorded in the first transaction that runs, so the key and the effect
-// commit together.
+// commit together; fn notes what the effect produced with noteResult.
 func (s *Store) Transact(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	const attempts = 5
 	var err error
@@ -86,12 +86,15 @@ func (s *Store) transactOnce(ctx context.Context, fn func(tx pgx.Tx) error) (err
 	if err != nil {
 		return translate(err)
 	}
+	claim := claimFrom(ctx)
 	defer func() {
+		if claim != nil && claim.tx == tx {
+			claim.tx = nil
+		}
 		if err != nil {
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	claim := claimFrom(ctx)
 	if claim != nil && !claim.consumed {
 		if err := claim.record(ctx, tx); err != nil {
 			return err
