@@ -121,10 +121,14 @@ func CheckZip(r io.ReaderAt, size int64) (string, error) {
 	var unpacked uint64
 	names := map[string]*zip.File{}
 	for _, f := range zr.File {
+		// Compared before adding: claimed sizes near 2⁶⁴ would wrap the sum.
+		if f.UncompressedSize64 > MaxUnpackedBytes-unpacked {
+			return "", fmt.Errorf("%w: the ZIP container unpacks to more than %d bytes", ErrRefused, uint64(MaxUnpackedBytes))
+		}
 		unpacked += f.UncompressedSize64
 		names[f.Name] = f
 	}
-	if unpacked > MaxUnpackedBytes || (size > 0 && unpacked/uint64(size) > MaxCompressionRate) {
+	if size > 0 && unpacked/uint64(size) > MaxCompressionRate {
 		return "", fmt.Errorf("%w: the ZIP container unpacks to %d bytes", ErrRefused, unpacked)
 	}
 	if m, ok := names["mimetype"]; ok && m.UncompressedSize64 < 200 {
