@@ -73,18 +73,24 @@ func CleanFileName(name string) string {
 		}
 		return r
 	}, name)
-	name = strings.TrimSpace(strings.Trim(name, "."))
-	if name == "" || name == "/" {
-		name = "vedlegg"
-	}
+	name = trimDotsAndSpaces(name)
 	if utf8.RuneCountInString(name) > 255 {
 		ext := path.Ext(name)
 		if utf8.RuneCountInString(ext) > 20 {
 			ext = ""
 		}
-		name = string([]rune(name)[:255-utf8.RuneCountInString(ext)]) + ext
+		name = trimDotsAndSpaces(string([]rune(name)[:255-utf8.RuneCountInString(ext)]) + ext)
+	}
+	if name == "" || name == "/" {
+		name = "vedlegg"
 	}
 	return name
+}
+
+// trimDotsAndSpaces trims both in one pass: trimming one after the other
+// left " . " as "." and "\u2028.txt" as the hidden ".txt".
+func trimDotsAndSpaces(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r == '.' || unicode.IsSpace(r) })
 }
 
 // mayChangeAttachments says why u may not add or remove files on a, if not.
