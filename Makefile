@@ -6,11 +6,13 @@
 #   make run                                    # http://localhost:8080, Ctrl-C stops it
 #   make test                                   # the whole suite (CI runs this)
 #   make test TESTFLAGS='-run Foo ./workflow/...'
+#   fuzz.sh      every Go fuzz target for FUZZTIME each (make fuzz)
 
 SHELL := /bin/bash
 TESTFLAGS ?=
+FUZZTIME ?= 1m
 
-.PHONY: run test build services-up services-down fmt vet clean
+.PHONY: run test fuzz build services-up services-down fmt vet clean
 
 ## run: start services, build, migrate, seed demo data and serve on :8080
 run:
@@ -19,6 +21,10 @@ run:
 ## test: go vet + go test against real PostgreSQL and MinIO
 test:
 	deploy/dev/test.sh $(TESTFLAGS)
+
+## fuzz: run every fuzz target for FUZZTIME (default 1m) each, one after another
+fuzz:
+	FUZZTIME=$(FUZZTIME) deploy/dev/fuzz.sh
 
 ## build: compile every package
 build:

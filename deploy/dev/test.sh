@@ -11,6 +11,9 @@
 # defaults -count=1 -p 2 -timeout 14m, so they can override them. Packages
 # among them (words that are not flags or flag values) replace ./...
 #
+# After a full run (no packages named) every fuzz target runs for 20 s
+# (deploy/dev/fuzz.sh; FUZZTIME changes it, NYTTIG_FUZZ=0 skips it).
+#
 # Also makes sure of the browser-test tools: Debian's chromium and
 # poppler-utils (apt-get, when root on Debian) and axe-core (npm, into the
 # cache), exported as NYTTIG_CHROME and NYTTIG_AXE_JS; and the MinIO binary,
@@ -123,4 +126,12 @@ go vet "${pkgs[@]}"
 log "go test -count=1 -p 2 -timeout 14m ${flags[*]} ${pkgs[*]} ${binargs[*]}"
 rc=0
 go test -count=1 -p 2 -timeout 14m "${flags[@]}" "${pkgs[@]}" "${binargs[@]}" || rc=$?
+((rc == 0)) || exit "$rc"
+
+# --- fuzz ----------------------------------------------------------------------
+# Every fuzz target for FUZZTIME (20 s) from its checked-in seeds, when the
+# whole suite was asked for; NYTTIG_FUZZ=0 leaves them out.
+if [[ ${pkgs[*]} == ./... && ${NYTTIG_FUZZ:-1} != 0 ]]; then
+	FUZZTIME=${FUZZTIME:-20s} "$REPO/deploy/dev/fuzz.sh" || rc=$?
+fi
 exit "$rc"
