@@ -90,3 +90,27 @@ func TestCheckZipRefusesBombsAndGarbage(t *testing.T) {
 		t.Errorf("garbage accepted: %v", err)
 	}
 }
+
+func TestNameFor(t *testing.T) {
+	const docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	long := strings.Repeat("x", 253)
+	for _, c := range []struct{ name, mime, want string }{
+		{"plan.pdf", PDF.MIME, "plan.pdf"},
+		{"PLAN.PDF", PDF.MIME, "PLAN.PDF"},
+		{"foto.JPEG", JPEG.MIME, "foto.JPEG"},
+		{"vedlegg", PDF.MIME, "vedlegg.pdf"},
+		{"bilde.png", Text.MIME, "bilde.png.txt"},        // HTML named .png
+		{"side.html", Text.MIME, "side.html.txt"},        // a page that would run when opened from disk
+		{"skript.bat", Text.MIME, "skript.bat.txt"},      // a script
+		{"bilde.png", PDF.MIME, "bilde.png.pdf"},         // a PDF named as a picture
+		{"faktura.exe.pdf", PDF.MIME, "faktura.exe.pdf"}, // the ending is the content's
+		{"makro.docm", docx, "makro.docm.docx"},
+		{"tall.csv", CSV.MIME, "tall.csv"},
+		{long + ".sh", Text.MIME, long[:251] + ".txt"}, // kept within 255 characters
+		{"ukjent", "application/x-unknown", "ukjent"},
+	} {
+		if got := NameFor(c.name, c.mime); got != c.want {
+			t.Errorf("NameFor(%q, %q) = %q, want %q", c.name, c.mime, got, c.want)
+		}
+	}
+}
