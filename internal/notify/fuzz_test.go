@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 
@@ -78,8 +80,14 @@ func checkMail(t *testing.T, m Mail) {
 	if err != nil || strings.TrimRight(subject, " \t") != strings.TrimRight(m.Subject(), " \t") {
 		t.Fatalf("the subject decodes to %q, %v; want %q", subject, err, m.Subject())
 	}
-	if to, err := mail.ParseAddress(msg.Header.Get("To")); err != nil || to.Address != m.To {
+	to, err := mail.ParseAddress(msg.Header.Get("To"))
+	if err != nil || to.Address != m.To {
 		t.Fatalf("To: %q parses as %v, %v", msg.Header.Get("To"), to, err)
+	}
+	// A name a person could have comes back as it was.
+	if utf8.ValidString(m.ToName) && !strings.ContainsFunc(m.ToName, unicode.IsControl) &&
+		strings.TrimSpace(m.ToName) == m.ToName && !strings.Contains(m.ToName, "  ") && to.Name != m.ToName {
+		t.Fatalf("To: %q names %q, want %q", msg.Header.Get("To"), to.Name, m.ToName)
 	}
 	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
 	if err != nil {
