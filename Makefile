@@ -8,11 +8,13 @@
 #   make test TESTFLAGS='-run Foo ./workflow/...'
 #   make reliability                            # crashes, outages, races in full (docs/reliability.md)
 #   make bench                                  # nyttig bench: figures beside pgbench (docs/performance.md)
+#   fuzz.sh      every Go fuzz target for FUZZTIME each (make fuzz)
 
 SHELL := /bin/bash
 TESTFLAGS ?=
+FUZZTIME ?= 1m
 
-.PHONY: run test reliability bench build services-up services-down fmt vet clean
+.PHONY: run test reliability bench fuzz build services-up services-down fmt vet clean
 
 ## run: start services, build, migrate, seed demo data and serve on :8080
 run:
@@ -31,6 +33,10 @@ bench:
 ## object-storage outage, races; then nyttig check); a short round runs in `make test`
 reliability:
 	deploy/dev/reliability.sh
+
+## fuzz: run every fuzz target for FUZZTIME (default 1m) each, one after another
+fuzz:
+	FUZZTIME=$(FUZZTIME) deploy/dev/fuzz.sh
 
 ## build: compile every package
 build:

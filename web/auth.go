@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-chi/chi/v5"
 
@@ -67,8 +68,10 @@ func parseFormUpTo(w http.ResponseWriter, r *http.Request, limit int64) error {
 // anything a browser could read as another host: "//host", "/\host",
 // schemes, and control characters.
 func localPath(p string) string {
+	// Every control character, not only tab and line breaks: url.Parse
+	// lets them through in the fragment, and from there into Location.
 	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
-		strings.ContainsAny(p, "\\\r\n\t") {
+		strings.ContainsFunc(p, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) {
 		return ""
 	}
 	u, err := url.Parse(p)

@@ -11,10 +11,13 @@
 # defaults -count=1 -p 2 -timeout 14m, so they can override them. Packages
 # among them (words that are not flags or flag values) replace ./...
 #
-# Also makes sure of the test tools: Debian's chromium, poppler-utils and
-# postgresql-client (apt-get, when root on Debian) and axe-core (npm, into
-# the cache), exported as NYTTIG_CHROME and NYTTIG_AXE_JS; and the MinIO
-# binary, as NYTTIG_MINIO_BIN.
+# After a full run (no packages named) every fuzz target runs for 20 s
+# (deploy/dev/fuzz.sh; FUZZTIME changes it, NYTTIG_FUZZ=0 skips it).
+#
+# Also makes sure of the test tools: Debian's chromium, poppler-utils,
+# postgresql-client and pgbench (apt-get, when root on Debian) and axe-core
+# (npm, into the cache), exported as NYTTIG_CHROME and NYTTIG_AXE_JS; and the
+# MinIO binary, as NYTTIG_MINIO_BIN.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd -P)
@@ -127,4 +130,12 @@ go vet "${pkgs[@]}"
 log "go test -count=1 -p 2 -timeout 14m ${flags[*]} ${pkgs[*]} ${binargs[*]}"
 rc=0
 go test -count=1 -p 2 -timeout 14m "${flags[@]}" "${pkgs[@]}" "${binargs[@]}" || rc=$?
+((rc == 0)) || exit "$rc"
+
+# --- fuzz ----------------------------------------------------------------------
+# Every fuzz target for FUZZTIME (20 s) from its checked-in seeds, when the
+# whole suite was asked for; NYTTIG_FUZZ=0 leaves them out.
+if [[ ${pkgs[*]} == ./... && ${NYTTIG_FUZZ:-1} != 0 ]]; then
+	FUZZTIME=${FUZZTIME:-20s} "$REPO/deploy/dev/fuzz.sh" || rc=$?
+fi
 exit "$rc"

@@ -161,7 +161,8 @@ func TestAttachmentTypes(t *testing.T) {
 }
 
 // TestAttachmentFileNames checks what becomes of a client's file name:
-// only its last path element, without control or formatting characters.
+// only its last path element, without control or formatting characters,
+// ending as its content does.
 func TestAttachmentFileNames(t *testing.T) {
 	e := newEnv(t)
 	owner := e.user(t, workflow.Applicant)
@@ -174,9 +175,9 @@ func TestAttachmentFileNames(t *testing.T) {
 		{`..\..\windows\system32\plan.pdf`, "plan.pdf"},
 		{"plan\x00\x1b[31m\x7f.pdf", "plan[31m.pdf"},
 		{"faktura\u202Efdp.exe.pdf", "fakturafdp.exe.pdf"},
-		{"   ", "vedlegg"},
-		{"", "vedlegg"},
-		{"../..", "vedlegg"},
+		{"   ", "vedlegg.pdf"},
+		{"", "vedlegg.pdf"},
+		{"../..", "vedlegg.pdf"},
 		{long, strings.Repeat("å", 251) + ".pdf"},
 	} {
 		t.Run(fmt.Sprintf("%q", c.sent), func(t *testing.T) {

@@ -24,6 +24,16 @@ const (
 	saltLen      = 16
 )
 
+// Bounds on the parameters a stored hash may name: argon2 panics on zero
+// passes or threads, and a hash naming gigabytes would stall every login
+// against it. They leave room to raise the parameters to RFC 9106's
+// 64 MiB option.
+const (
+	maxArgonTime   = 8
+	maxArgonMemory = 64 * 1024
+	maxArgonKeyLen = 128
+)
+
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
@@ -57,7 +67,8 @@ func CheckPassword(encoded, password string) (bool, error) {
 	}
 	var mem, iter uint32
 	var threads uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iter, &threads); err != nil {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iter, &threads); err != nil ||
+		iter < 1 || iter > maxArgonTime || threads < 1 || mem < 8*uint32(threads) || mem > maxArgonMemory {
 		return false, errBadHash
 	}
 	b64 := base64.RawStdEncoding
@@ -66,7 +77,7 @@ func CheckPassword(encoded, password string) (bool, error) {
 		return false, errBadHash
 	}
 	want, err := b64.DecodeString(parts[5])
-	if err != nil || len(want) == 0 {
+	if err != nil || len(want) == 0 || len(want) > maxArgonKeyLen {
 		return false, errBadHash
 	}
 	got := argon2.IDKey([]byte(password), salt, iter, mem, threads, uint32(len(want)))

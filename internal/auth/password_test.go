@@ -35,7 +35,7 @@ func TestShortPasswordRefused(t *testing.T) {
 }
 
 func TestMalformedHash(t *testing.T) {
-	for _, h := range []string{"", "$argon2i$v=19$m=1,t=1,p=1$AA$AA", "$argon2id$v=19$m=x$AA$AA", "plain"} {
+	for _, h := range []string{"", "$argon2i$v=19$m=1,t=1,p=1$AA$AA", "$argon2id$v=19$m=0,t=0,p=0$$00", "$argon2id$v=19$m=4194304,t=1,p=1$AA$AA", "$argon2id$v=19$m=x$AA$AA", "plain"} {
 		if ok, err := CheckPassword(h, "x"); ok || err == nil {
 			t.Errorf("%q: got %v,%v, want an error", h, ok, err)
 		}

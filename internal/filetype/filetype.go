@@ -6,11 +6,13 @@ package filetype
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -90,6 +92,69 @@ const (
 	MaxCompressionRate = 200
 )
 
+// Limits for ZIP containers inside a document (an embedded spreadsheet,
+// or a zip of zips): how deep they are looked into, and the largest one
+// read to do so.
+const (
+	MaxZipNesting   = 3
+	MaxNestedZipLen = 16 << 20
+)
+
+// unpackedSize is what zr's entries claim to unpack to, with the entries
+// of the ZIP containers among them, added to unpacked (what was counted
+// before) and refused beyond MaxUnpackedBytes: a zip of zips is small at
+// every level and huge in all.
+func unpackedSize(zr *zip.Reader, unpacked uint64, depth int) (uint64, error) {
+	for _, f := range zr.File {
+		// Compared before adding: claimed sizes near 2⁶⁴ would wrap the sum.
+		if f.UncompressedSize64 > MaxUnpackedBytes-unpacked {
+			return 0, fmt.Errorf("%w: the ZIP container unpacks to more than %d bytes", ErrRefused, uint64(MaxUnpackedBytes))
+		}
+		unpacked += f.UncompressedSize64
+		inner, err := nestedZip(f)
+		if err != nil {
+			return 0, err
+		}
+		if inner == nil {
+			continue
+		}
+		if depth+1 >= MaxZipNesting {
+			return 0, fmt.Errorf("%w: ZIP containers nested more than %d deep", ErrRefused, MaxZipNesting)
+		}
+		if unpacked, err = unpackedSize(inner, unpacked, depth+1); err != nil {
+			return 0, err
+		}
+	}
+	return unpacked, nil
+}
+
+// nestedZip opens f as a ZIP container when it is one, else returns nil.
+// An entry that cannot be read is not one; a container too large to look
+// into is refused.
+func nestedZip(f *zip.File) (*zip.Reader, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, nil
+	}
+	defer rc.Close()
+	br := bufio.NewReader(rc)
+	if head, _ := br.Peek(4); string(head) != "PK\x03\x04" {
+		return nil, nil
+	}
+	if f.UncompressedSize64 > MaxNestedZipLen {
+		return nil, fmt.Errorf("%w: a ZIP container of %d bytes inside the document", ErrRefused, f.UncompressedSize64)
+	}
+	b, err := io.ReadAll(io.LimitReader(br, MaxNestedZipLen+1))
+	if err != nil || len(b) > MaxNestedZipLen {
+		return nil, nil
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, nil
+	}
+	return zr, nil
+}
+
 // documentKinds maps a required part of a ZIP container to its type.
 var documentKinds = []struct {
 	part string
@@ -118,13 +183,15 @@ func CheckZip(r io.ReaderAt, size int64) (string, error) {
 	if len(zr.File) > MaxZipEntries {
 		return "", fmt.Errorf("%w: too many entries in the ZIP container", ErrRefused)
 	}
-	var unpacked uint64
+	unpacked, err := unpackedSize(zr, 0, 0)
+	if err != nil {
+		return "", err
+	}
 	names := map[string]*zip.File{}
 	for _, f := range zr.File {
-		unpacked += f.UncompressedSize64
 		names[f.Name] = f
 	}
-	if unpacked > MaxUnpackedBytes || (size > 0 && unpacked/uint64(size) > MaxCompressionRate) {
+	if size > 0 && unpacked/uint64(size) > MaxCompressionRate {
 		return "", fmt.Errorf("%w: the ZIP container unpacks to %d bytes", ErrRefused, unpacked)
 	}
 	if m, ok := names["mimetype"]; ok && m.UncompressedSize64 < 200 {
@@ -146,4 +213,40 @@ func CheckZip(r io.ReaderAt, size int64) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%w: a ZIP file that is not an office document", ErrRefused)
+}
+
+// endings are the file name endings of each stored type; the first is the
+// one NameFor adds.
+var endings = map[string][]string{
+	PDF.MIME:  {".pdf"},
+	PNG.MIME:  {".png"},
+	JPEG.MIME: {".jpg", ".jpeg", ".jpe", ".jfif"},
+	Text.MIME: {".txt", ".text", ".log"},
+	CSV.MIME:  {".csv"},
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   {".docx"},
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         {".xlsx"},
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation": {".pptx"},
+	"application/vnd.oasis.opendocument.text":                                   {".odt"},
+	"application/vnd.oasis.opendocument.spreadsheet":                            {".ods"},
+	"application/vnd.oasis.opendocument.presentation":                           {".odp"},
+}
+
+// MaxNameLen is the most characters a stored file name has.
+const MaxNameLen = 255
+
+// NameFor returns a file name of at most MaxNameLen characters whose
+// ending says what the content is: name when it ends so already, else name
+// with the type's ending added ("skript.bat" holding text becomes
+// "skript.bat.txt"). A download saved to disk then opens as what it is, and
+// a script, page or program in disguise is never run as one.
+func NameFor(name, mime string) string {
+	ends := endings[mime]
+	if len(ends) == 0 || slices.Contains(ends, strings.ToLower(path.Ext(name))) {
+		return name
+	}
+	end := ends[0]
+	if runes := []rune(name); len(runes)+len(end) > MaxNameLen {
+		name = string(runes[:MaxNameLen-len(end)])
+	}
+	return name + end
 }

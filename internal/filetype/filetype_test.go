@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -88,5 +89,63 @@ func TestCheckZipRefusesBombsAndGarbage(t *testing.T) {
 	garbage := []byte("PK\x03\x04 this is not really a zip file")
 	if _, err := CheckZip(bytes.NewReader(garbage), int64(len(garbage))); !errors.Is(err, ErrRefused) {
 		t.Errorf("garbage accepted: %v", err)
+	}
+}
+
+func TestNameFor(t *testing.T) {
+	const docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	long := strings.Repeat("x", 253)
+	for _, c := range []struct{ name, mime, want string }{
+		{"plan.pdf", PDF.MIME, "plan.pdf"},
+		{"PLAN.PDF", PDF.MIME, "PLAN.PDF"},
+		{"foto.JPEG", JPEG.MIME, "foto.JPEG"},
+		{"vedlegg", PDF.MIME, "vedlegg.pdf"},
+		{"bilde.png", Text.MIME, "bilde.png.txt"},        // HTML named .png
+		{"side.html", Text.MIME, "side.html.txt"},        // a page that would run when opened from disk
+		{"skript.bat", Text.MIME, "skript.bat.txt"},      // a script
+		{"bilde.png", PDF.MIME, "bilde.png.pdf"},         // a PDF named as a picture
+		{"faktura.exe.pdf", PDF.MIME, "faktura.exe.pdf"}, // the ending is the content's
+		{"makro.docm", docx, "makro.docm.docx"},
+		{"tall.csv", CSV.MIME, "tall.csv"},
+		{long + ".sh", Text.MIME, long[:251] + ".txt"}, // kept within 255 characters
+		{"ukjent", "application/x-unknown", "ukjent"},
+	} {
+		if got := NameFor(c.name, c.mime); got != c.want {
+			t.Errorf("NameFor(%q, %q) = %q, want %q", c.name, c.mime, got, c.want)
+		}
+	}
+}
+
+// TestCheckZipLooksIntoNestedContainers: an embedded spreadsheet is a
+// document's business, but a zip of zips counts all it unpacks to.
+func TestCheckZipLooksIntoNestedContainers(t *testing.T) {
+	xlsx := zipOf(t, map[string]string{"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"}, zip.Deflate)
+	embedded := zipOf(t, map[string]string{"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>",
+		"word/embeddings/Microsoft_Excel_Worksheet.xlsx": string(xlsx)}, zip.Store)
+	if got, err := CheckZip(bytes.NewReader(embedded), int64(len(embedded))); err != nil || !strings.Contains(got, "wordprocessingml") {
+		t.Errorf("a document with an embedded spreadsheet: %q, %v", got, err)
+	}
+
+	inner := []byte(strings.Repeat("\x00", 8<<20))
+	for range 2 {
+		layer := map[string]string{}
+		for i := range 8 {
+			layer[fmt.Sprintf("lag%d.zip", i)] = string(inner)
+		}
+		inner = zipOf(t, layer, zip.Deflate)
+	}
+	nested := zipOf(t, map[string]string{"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>",
+		"word/embeddings/pakke.zip": string(inner)}, zip.Deflate)
+	if got, err := CheckZip(bytes.NewReader(nested), int64(len(nested))); !errors.Is(err, ErrRefused) {
+		t.Errorf("a %d-byte document holding a zip of zips that unpacks to 512 MiB: %q, %v", len(nested), got, err)
+	}
+
+	deep := zipOf(t, map[string]string{"a.txt": "x"}, zip.Store)
+	for range MaxZipNesting + 1 {
+		deep = zipOf(t, map[string]string{"inner.zip": string(deep)}, zip.Store)
+	}
+	deep = zipOf(t, map[string]string{"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>", "x.zip": string(deep)}, zip.Store)
+	if got, err := CheckZip(bytes.NewReader(deep), int64(len(deep))); !errors.Is(err, ErrRefused) {
+		t.Errorf("ZIP containers nested %d deep: %q, %v", MaxZipNesting+2, got, err)
 	}
 }

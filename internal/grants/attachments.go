@@ -73,18 +73,24 @@ func CleanFileName(name string) string {
 		}
 		return r
 	}, name)
-	name = strings.TrimSpace(strings.Trim(name, "."))
-	if name == "" || name == "/" {
-		name = "vedlegg"
-	}
+	name = trimDotsAndSpaces(name)
 	if utf8.RuneCountInString(name) > 255 {
 		ext := path.Ext(name)
 		if utf8.RuneCountInString(ext) > 20 {
 			ext = ""
 		}
-		name = string([]rune(name)[:255-utf8.RuneCountInString(ext)]) + ext
+		name = trimDotsAndSpaces(string([]rune(name)[:255-utf8.RuneCountInString(ext)]) + ext)
+	}
+	if name == "" || name == "/" {
+		name = "vedlegg"
 	}
 	return name
+}
+
+// trimDotsAndSpaces trims both in one pass: trimming one after the other
+// left " . " as "." and "\u2028.txt" as the hidden ".txt".
+func trimDotsAndSpaces(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r == '.' || unicode.IsSpace(r) })
 }
 
 // mayChangeAttachments says why u may not add or remove files on a, if not.
@@ -108,7 +114,8 @@ func newObjectKey(appID int64) string {
 // object is written first under its final key and the row after; when the
 // row cannot be written the object is removed again, so a row never points
 // at a missing object. A type not on the allowlist is refused with 415, a
-// file over the limits with 413, and nothing is kept of either.
+// file over the limits with 413, and nothing is kept of either. A name
+// whose ending does not match the content gets the content's ending added.
 func (s *Service) AddAttachment(ctx context.Context, u model.User, appID int64, name string, body io.Reader, requestID string) (model.Attachment, error) {
 	a, err := s.Application(ctx, u, appID)
 	if err != nil {
@@ -153,6 +160,7 @@ func (s *Service) AddAttachment(ctx context.Context, u model.User, appID int64, 
 			return model.Attachment{}, err
 		}
 	}
+	name = filetype.NameFor(name, contentType)
 	at, err := s.Store.AddAttachment(ctx, model.Attachment{
 		ApplicationID: appID, ObjectKey: key, Name: name, ContentType: contentType,
 		Size: stored.Size, SHA256: stored.SHA256, UploadedBy: u.ID,

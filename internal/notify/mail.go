@@ -138,7 +138,7 @@ func (m Mail) Bytes(from string) ([]byte, error) {
 	body := multipart.NewWriter(&msg)
 	hdr := []string{
 		"From: " + from,
-		"To: " + (&mail.Address{Name: m.ToName, Address: m.To}).String(),
+		"To: " + addressHeader(m.ToName, m.To),
 		"Subject: " + mime.QEncoding.Encode("utf-8", m.Subject()),
 		"Date: " + m.Date.Format(time.RFC1123Z),
 		"Message-ID: <" + m.MessageID + ">",
@@ -173,6 +173,21 @@ func (m Mail) Bytes(from string) ([]byte, error) {
 	}
 	out.Write(msg.Bytes())
 	return out.Bytes(), nil
+}
+
+// addressHeader is name and address as a header value. net/mail leaves a
+// backslash bare in a Q-encoded name ("Kåre \ x" becomes
+// "=?utf-8?q?K=C3=A5re_\_x?="), which mail readers, net/mail among them,
+// cannot parse; such a name is B-encoded instead.
+func addressHeader(name, address string) string {
+	a := (&mail.Address{Name: name, Address: address}).String()
+	if _, err := mail.ParseAddress(a); err == nil {
+		return a
+	}
+	if b := mime.BEncoding.Encode("utf-8", name); b != name {
+		return b + " <" + address + ">"
+	}
+	return a
 }
 
 // crlf turns the templates' line ends into the CRLF mail wants.
