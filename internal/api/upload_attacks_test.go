@@ -53,7 +53,9 @@ func TestUploadAttacks(t *testing.T) {
 		{name: "[Content_Types].xml", body: "<Types/>", method: zip.Deflate},
 		{name: "word/document.xml", body: "<w:document/>", method: zip.Deflate},
 	}
-	bomb := func(base []zipEntry, extra ...zipEntry) []byte { return zipFile(t, append(append([]zipEntry{}, base...), extra...)...) }
+	bomb := func(base []zipEntry, extra ...zipEntry) []byte {
+		return zipFile(t, append(append([]zipEntry{}, base...), extra...)...)
+	}
 	// A zip of zips: each layer a ZIP holding ten copies of the one below.
 	nested := []byte(zeros(16 << 20))
 	for range 2 {
@@ -99,8 +101,8 @@ func TestUploadAttacks(t *testing.T) {
 	}
 
 	stored := []struct {
-		name, declared string
-		content        []byte
+		name, declared     string
+		content            []byte
 		wantName, wantType string
 	}{
 		{"bilde.png", "image/png", []byte(html), "bilde.png.txt", "text/plain; charset=utf-8"},

@@ -190,4 +190,3 @@ func (r Report) Failed() []string {
 	}
 	return out
 }
-

@@ -112,7 +112,7 @@ func TestDigestGroupsByKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := f.g.SaveRecommendation(f.ctx, f.officer, second.ID, model.Recommendation{Outcome: model.OutcomeReject,
-		Reasons: model.Reasons{Rules: "Retningslinjene § 3", Facts: "Søknaden gjelder drift", Considerations: "Ikke nytt"},
+		Reasons:        model.Reasons{Rules: "Retningslinjene § 3", Facts: "Søknaden gjelder drift", Considerations: "Ikke nytt"},
 		OverrideReason: "Hastesak"}, "t"); err != nil {
 		t.Fatal(err)
 	}

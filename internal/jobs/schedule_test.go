@@ -8,7 +8,9 @@ import (
 )
 
 func TestDailyAtIsOsloTime(t *testing.T) {
-	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, workflow.Oslo) }
+	at := func(y int, m time.Month, d, h, min int) time.Time {
+		return time.Date(y, m, d, h, min, 0, 0, workflow.Oslo)
+	}
 	s := dailyAt{hour: 7}
 	for _, tc := range []struct{ now, want time.Time }{
 		{at(2026, 11, 24, 6, 59), at(2026, 11, 24, 7, 0)},
