@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -23,6 +25,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	duration := fs.Duration("duration", 20*time.Second, "how long each timed scenario runs")
 	only := fs.String("only", "", "run only these scenarios, comma-separated")
 	out := fs.String("out", "", "write the report as JSON to this file")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run (server and clients) to this file, for go tool pprof")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -34,6 +37,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		S3: bench.S3{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, UseSSL: cfg.S3UseSSL}}
 	if *only != "" {
 		bc.Only = strings.Split(*only, ",")
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rep, err := bench.Run(ctx, bc, stderr)
 	if err != nil {
