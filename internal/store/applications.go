@@ -75,8 +75,8 @@ func (s *Store) Applications(ctx context.Context, f model.ApplicationFilter) ([]
 		cond("a.id < $%d", f.AfterID)
 	}
 	if f.Query != "" {
-		// The same expression as the public search's index (0011).
-		cond("to_tsvector('norwegian', a.title || ' ' || a.summary) @@ websearch_to_tsquery('norwegian', $%d)", f.Query)
+		// The stored tsvector and its index (migration 0014).
+		cond("a.search @@ websearch_to_tsquery('norwegian', $%d)", f.Query)
 	}
 	args = append(args, limit)
 	rows, err := s.pool.Query(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE "+strings.Join(where, " AND ")+

@@ -50,7 +50,7 @@ var publicText = `concat_ws(' ',
 // text alone, so that exempted words find nothing.
 var publicWhere = `
 	AND ($1 = '' OR (a.id IN (
-			SELECT id FROM applications WHERE to_tsvector('norwegian', title || ' ' || summary) @@ websearch_to_tsquery('norwegian', $1)
+			SELECT id FROM applications WHERE search @@ websearch_to_tsquery('norwegian', $1)
 			UNION SELECT application_id FROM reports WHERE kind = 'final' AND to_tsvector('norwegian', summary) @@ websearch_to_tsquery('norwegian', $1))
 		AND to_tsvector('norwegian', ` + publicText + `) @@ websearch_to_tsquery('norwegian', $1)))
 	AND ($2 = 0 OR extract(year FROM d.decided_at AT TIME ZONE 'Europe/Oslo') = $2)
