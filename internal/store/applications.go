@@ -121,28 +121,24 @@ func (s *Store) CreateApplication(ctx context.Context, applicantID int64, f mode
 			ON CONFLICT (year) DO UPDATE SET last = case_number_counters.last + 1 RETURNING last`, year).Scan(&n); err != nil {
 			return translate(err)
 		}
-		var id int64
-		err := tx.QueryRow(ctx, `INSERT INTO applications (case_number, applicant_id, call_id, title, summary, need, solution,
+		var err error
+		a, err = scanApplication(tx.QueryRow(ctx, `INSERT INTO applications AS a (case_number, applicant_id, call_id, title, summary, need, solution,
 			adoption_plan, expected_benefits, budget_lines, own_contribution_ore, requested_amount_ore, unit, partners,
 			start_date, end_date, created_at, updated_at, cost_centre, project_number, org_number, account_number)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULLIF($15, '')::date, NULLIF($16, '')::date, $17, $17,
 				$18, $19, $20, $21)
-			RETURNING id`,
+			RETURNING `+applicationColumns,
 			fmt.Sprintf("%d/%04d", year, n), applicantID, f.CallID, f.Title, f.Summary, f.Need, f.Solution,
 			f.AdoptionPlan, f.ExpectedBenefits, nonNilLines(f.BudgetLines), f.OwnContributionOre, f.RequestedAmountOre,
 			f.Unit, nonNilStrings(f.Partners), f.StartDate, f.EndDate, ch.Now,
-			f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber).Scan(&id)
+			f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber))
 		if err != nil {
-			return translate(err)
-		}
-		if err := appendHistory(ctx, tx, id, 1, ch, model.EventCreated, "", workflow.Draft, ""); err != nil {
 			return err
 		}
-		if err := noteResult(ctx, tx, ResultApplication, id); err != nil {
+		if err := appendHistory(ctx, tx, a.ID, 1, ch, model.EventCreated, "", workflow.Draft, ""); err != nil {
 			return err
 		}
-		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))
-		return err
+		return noteResult(ctx, tx, ResultApplication, a.ID)
 	})
 	return a, err
 }
@@ -188,22 +184,19 @@ func (s *Store) UpdateApplication(ctx context.Context, id int64, f model.Applica
 		if err := check(cur); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE applications SET call_id = $2, title = $3, summary = $4, need = $5, solution = $6,
+		// RETURNING spares reading the row back after the history row.
+		a, err = scanApplication(tx.QueryRow(ctx, `UPDATE applications a SET call_id = $2, title = $3, summary = $4, need = $5, solution = $6,
 			adoption_plan = $7, expected_benefits = $8, budget_lines = $9, own_contribution_ore = $10,
 			requested_amount_ore = $11, unit = $12, partners = $13, start_date = NULLIF($14, '')::date,
 			end_date = NULLIF($15, '')::date, version = version + 1, updated_at = $16,
-			cost_centre = $17, project_number = $18, org_number = $19, account_number = $20 WHERE id = $1`,
+			cost_centre = $17, project_number = $18, org_number = $19, account_number = $20 WHERE a.id = $1 RETURNING `+applicationColumns,
 			id, f.CallID, f.Title, f.Summary, f.Need, f.Solution, f.AdoptionPlan, f.ExpectedBenefits,
 			nonNilLines(f.BudgetLines), f.OwnContributionOre, f.RequestedAmountOre, f.Unit, nonNilStrings(f.Partners),
-			f.StartDate, f.EndDate, ch.Now, f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber)
+			f.StartDate, f.EndDate, ch.Now, f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber))
 		if err != nil {
-			return translate(err)
-		}
-		if err := appendHistory(ctx, tx, id, cur.Version+1, ch, model.EventEdited, cur.State, cur.State, ""); err != nil {
 			return err
 		}
-		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))
-		return err
+		return appendHistory(ctx, tx, id, cur.Version+1, ch, model.EventEdited, cur.State, cur.State, "")
 	})
 	return a, err
 }
@@ -250,10 +243,13 @@ func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE applications SET state = $2, version = version + 1, updated_at = $3,
-			submitted_at = CASE WHEN $2 = 'submitted' THEN COALESCE(submitted_at, $3) ELSE submitted_at END WHERE id = $1`, id, string(d.To), ch.Now)
+		// RETURNING spares reading the row back at the end: nothing below
+		// changes it.
+		a, err = scanApplication(tx.QueryRow(ctx, `UPDATE applications a SET state = $2, version = version + 1, updated_at = $3,
+			submitted_at = CASE WHEN $2 = 'submitted' THEN COALESCE(submitted_at, $3) ELSE submitted_at END WHERE a.id = $1
+			RETURNING `+applicationColumns, id, string(d.To), ch.Now))
 		if err != nil {
-			return translate(err)
+			return err
 		}
 		if err := appendHistory(ctx, tx, id, cur.Version+1, ch, string(d.Event), cur.State, d.To, d.Comment); err != nil {
 			return err
@@ -282,11 +278,7 @@ func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func
 		if err := insertReports(ctx, tx, id, d.Reports, ch); err != nil {
 			return err
 		}
-		if err := noteResult(ctx, tx, ResultApplication, id); err != nil {
-			return err
-		}
-		a, err = scanApplication(tx.QueryRow(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1", id))
-		return err
+		return noteResult(ctx, tx, ResultApplication, id)
 	})
 	return a, err
 }
