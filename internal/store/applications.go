@@ -112,33 +112,46 @@ func (c Change) actor() *int64 {
 
 // CreateApplication adds a draft with the next case number of the year (in
 // Oslo) and its first history row.
+//
+// Case numbers have no gaps, so they come from a counter row per year
+// that every creation locks. The lock is taken by the transaction's last
+// statement: the application is written under a provisional number
+// ("0000/" and its id, never seen outside the transaction) and numbered at the
+// end, so that concurrent creations queue only for that statement and the
+// commit, not for the whole transaction.
 func (s *Store) CreateApplication(ctx context.Context, applicantID int64, f model.ApplicationFields, ch Change) (model.Application, error) {
 	var a model.Application
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		year := ch.Now.In(workflow.Oslo).Year()
-		var n int
-		if err := tx.QueryRow(ctx, `INSERT INTO case_number_counters (year, last) VALUES ($1, 1)
-			ON CONFLICT (year) DO UPDATE SET last = case_number_counters.last + 1 RETURNING last`, year).Scan(&n); err != nil {
-			return translate(err)
-		}
-		var err error
-		a, err = scanApplication(tx.QueryRow(ctx, `INSERT INTO applications AS a (case_number, applicant_id, call_id, title, summary, need, solution,
+		var id int64
+		err := tx.QueryRow(ctx, `WITH i AS (SELECT nextval(pg_get_serial_sequence('applications', 'id')) AS id)
+			INSERT INTO applications (id, case_number, applicant_id, call_id, title, summary, need, solution,
 			adoption_plan, expected_benefits, budget_lines, own_contribution_ore, requested_amount_ore, unit, partners,
 			start_date, end_date, created_at, updated_at, cost_centre, project_number, org_number, account_number)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULLIF($15, '')::date, NULLIF($16, '')::date, $17, $17,
-				$18, $19, $20, $21)
-			RETURNING `+applicationColumns,
-			fmt.Sprintf("%d/%04d", year, n), applicantID, f.CallID, f.Title, f.Summary, f.Need, f.Solution,
+			OVERRIDING SYSTEM VALUE
+			SELECT i.id, '0000/' || lpad(i.id::text, greatest(4, length(i.id::text)), '0'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+				NULLIF($14, '')::date, NULLIF($15, '')::date, $16, $16, $17, $18, $19, $20 FROM i
+			RETURNING id`,
+			applicantID, f.CallID, f.Title, f.Summary, f.Need, f.Solution,
 			f.AdoptionPlan, f.ExpectedBenefits, nonNilLines(f.BudgetLines), f.OwnContributionOre, f.RequestedAmountOre,
 			f.Unit, nonNilStrings(f.Partners), f.StartDate, f.EndDate, ch.Now,
-			f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber))
+			f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber).Scan(&id)
 		if err != nil {
+			return translate(err)
+		}
+		if err := appendHistory(ctx, tx, id, 1, ch, model.EventCreated, "", workflow.Draft, ""); err != nil {
 			return err
 		}
-		if err := appendHistory(ctx, tx, a.ID, 1, ch, model.EventCreated, "", workflow.Draft, ""); err != nil {
+		if err := noteResult(ctx, tx, ResultApplication, id); err != nil {
 			return err
 		}
-		return noteResult(ctx, tx, ResultApplication, a.ID)
+		year := ch.Now.In(workflow.Oslo).Year()
+		a, err = scanApplication(tx.QueryRow(ctx, `WITH n AS (
+				INSERT INTO case_number_counters (year, last) VALUES ($1, 1)
+				ON CONFLICT (year) DO UPDATE SET last = case_number_counters.last + 1 RETURNING last)
+			UPDATE applications a SET case_number = $1::text || '/' || lpad(n.last::text, greatest(4, length(n.last::text)), '0')
+			FROM n WHERE a.id = $2
+			RETURNING `+applicationColumns, year, id))
+		return err
 	})
 	return a, err
 }
