@@ -81,6 +81,11 @@ func (s *Store) Applications(ctx context.Context, f model.ApplicationFilter) ([]
 	args = append(args, limit)
 	rows, err := s.pool.Query(ctx, "SELECT "+applicationColumns+" FROM applications a WHERE "+strings.Join(where, " AND ")+
 		fmt.Sprintf(" ORDER BY a.id DESC LIMIT $%d", len(args)), args...)
+	return collectApplications(rows, err)
+}
+
+// collectApplications reads the rows of a query of applicationColumns.
+func collectApplications(rows pgx.Rows, err error) ([]model.Application, error) {
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -60,19 +60,7 @@ func (s *Store) UndecidedSince(ctx context.Context, t time.Time) ([]model.Applic
 		WHERE a.submitted_at < $1 AND a.state IN ('submitted', 'returned', 'in_review', 'recommended', 'appealed')
 		AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.kind = 'provisional_reply' AND r.subject_id = a.id)
 		ORDER BY a.id`, t)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	out := []model.Application{}
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, translate(rows.Err())
+	return collectApplications(rows, err)
 }
 
 // DecisionAwaitingFinality is an application's latest decision with a
