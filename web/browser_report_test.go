@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"nyttig/internal/money"
+	"nyttig/workflow"
 )
 
 // TestBrowserSubmitAndApproveAReport has the project lead fill in and
@@ -42,5 +44,31 @@ func TestBrowserSubmitAndApproveAReport(t *testing.T) {
 	b.checkA11y("approved report (nb)")
 	if len(b.checked) != 6 {
 		t.Errorf("axe checked %d pages, want every page visited (6): %v", len(b.checked), b.checked)
+	}
+}
+
+// TestBrowserUnitLeaderEvaluates has the applicant's unit leader find the
+// project in their list from the menu and open its evaluation form; axe-core
+// checks both pages in both languages.
+func TestBrowserUnitLeaderEvaluates(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	e := newEnv(t)
+	c := e.accepted(t, money.FromKroner(40_000))
+	leader := e.person(t, "Lise Leder", c.applicant.Unit, nil, workflow.UnitLeader)
+	b := newBrowser(t, ctx, e.srv.URL)
+	b.login(leader, "nb")
+	b.click("open the evaluations", `nav.main-nav a[href="/evaluations"]`)
+	b.wantText("main", c.app.CaseNumber, "Nei")
+	b.checkA11y("projects to evaluate (nb)")
+	b.click("open the evaluation form", fmt.Sprintf(`main a[href="/applications/%d/evaluation"]`, c.app.ID))
+	b.wantText("h1", c.app.CaseNumber)
+	b.checkA11y("evaluation form (nb)")
+	b.open("/evaluations")
+	b.switchLanguage("en")
+	b.wantText("main", "Projects to evaluate", "No")
+	b.checkA11y("projects to evaluate (en)")
+	if len(b.checked) != 3 {
+		t.Errorf("axe checked %d pages, want 3: %v", len(b.checked), b.checked)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"nyttig/internal/money"
@@ -25,6 +26,22 @@ func TestUnitLeaderEvaluatesTheProject(t *testing.T) {
 
 	lc := e.client(t)
 	lc.login(leader)
+	// The leader finds the project in their list, not yet evaluated;
+	// another unit's leader does not, and others may not see the list.
+	list := lc.get("/evaluations")
+	wantStatus(t, list, http.StatusOK)
+	if row := rowOf(list, c.app.CaseNumber); !strings.Contains(list.body, `href="`+evalPath+`"`) || !strings.HasSuffix(row, "Nei") {
+		t.Errorf("the leader's list row %q lacks the link or the mark not evaluated", row)
+	}
+	if !strings.Contains(list.body, `href="/evaluations" aria-current="page"`) {
+		t.Error("the menu does not mark the evaluations page")
+	}
+	if rowOf(wrong.get("/evaluations"), c.app.CaseNumber) != "" {
+		t.Error("another unit's leader lists the project")
+	}
+	applicantClient := e.client(t)
+	applicantClient.login(c.applicant)
+	wantStatus(t, applicantClient.get("/evaluations"), http.StatusForbidden)
 	page := lc.get(evalPath)
 	wantStatus(t, page, http.StatusOK)
 	mustID(t, page, "f-quality-1")
@@ -46,6 +63,9 @@ func TestUnitLeaderEvaluatesTheProject(t *testing.T) {
 	}
 	form.Set("citizen_influence.rating", "2")
 	wantRedirect(t, lc.post(evalPath, form), evalPath+"?done=evaluation")
+	if row := rowOf(lc.get("/evaluations"), c.app.CaseNumber); !strings.HasSuffix(row, "Ja") {
+		t.Errorf("after the evaluation the list row is %q, want it marked evaluated", row)
+	}
 	ev, ok, err := e.st.Evaluation(context.Background(), c.app.ID)
 	noErr(t, err)
 	if !ok || ev.Quality.Rating != 4 || ev.Citizen.Rating != 2 || ev.AvoidedCostsOre != money.FromKroner(120_000) || !ev.Continues || !ev.Nominate {

@@ -28,7 +28,7 @@ var staticDir embed.FS
 // is parsed together with the layout and the shared parts.
 var pageNames = []string{"login", "applications", "form", "detail", "inbox", "error",
 	"reviews", "declaration", "review", "calls", "ranking", "recommendation", "decision", "batch", "lettertemplate",
-	"finance", "payout", "ledger", "exports", "overdue", "report", "evaluation", "jobs",
+	"finance", "payout", "ledger", "exports", "overdue", "report", "evaluation", "evaluations", "jobs",
 	"notifications", "preferences", "public_projects", "public_project", "publication", "prize",
 	"summary", "public_summaries"}
 
@@ -94,7 +94,9 @@ type view struct {
 	Finance bool
 	// Admin shows the operations menu entry.
 	Admin bool
-	Roles string
+	// Leader shows the unit leader's evaluations entry.
+	Leader bool
+	Roles  string
 	// Unread is the number of the user's unread notifications, and
 	// UnreadLabel the header link's name saying so ("" when none).
 	Unread      int
@@ -112,7 +114,7 @@ type page struct {
 	Status   int
 	Template string
 	Title    string
-	Nav      string // "applications", "inbox", "calls", "reviews", "finance", "summary", "jobs" or "notifications": the menu entry to mark current
+	Nav      string // "applications", "inbox", "calls", "reviews", "finance", "summary", "evaluations", "jobs" or "notifications": the menu entry to mark current
 	// Back is where the language switch returns to, when not backPath's
 	// guess: a page shown again after a post to an address without a page.
 	Back string
@@ -139,6 +141,7 @@ func (s *site) render(w http.ResponseWriter, r *http.Request, p page) error {
 		v.Roles = roleNames(u, lang)
 		v.Finance = handlesPayouts(u)
 		v.Admin = u.Has(workflow.Admin)
+		v.Leader = u.Has(workflow.UnitLeader)
 		if v.Unread = s.unreadCount(r, u.ID); v.Unread > 0 {
 			v.UnreadLabel = sprintf(lang, "layout.notifications_unread", v.Unread)
 		}

@@ -94,6 +94,7 @@ func New(d Deps) http.Handler {
 	r.Get("/admin/jobs", s.handle(s.failedJobs))
 	r.Get("/reports/{id}", s.handle(s.reportPage))
 	r.Post("/reports/{id}", s.handle(s.saveReport))
+	r.Get("/evaluations", s.handle(s.evaluations))
 	r.Get("/applications/{id}/evaluation", s.handle(s.evaluationPage))
 	r.Post("/applications/{id}/evaluation", s.handle(s.saveEvaluation))
 

@@ -237,6 +237,15 @@ func (s *Service) mayEvaluate(ctx context.Context, u model.User, a model.Applica
 	return ownLeader || sameUnit, nil
 }
 
+// ProjectsToEvaluate lists, for a unit leader, the accepted projects of
+// the people they lead and of their unit: those they evaluate at the end.
+func (s *Service) ProjectsToEvaluate(ctx context.Context, u model.User) ([]store.ToEvaluate, error) {
+	if !u.Has(workflow.UnitLeader) {
+		return nil, apperr.New(apperr.Forbidden, msgNotLeader)
+	}
+	return s.Store.ProjectsToEvaluate(ctx, u.ID, u.Unit)
+}
+
 // EvaluationApplication returns the application u is to evaluate as the
 // applicant's unit leader, or why not: Forbidden for anyone else, and for
 // who is no unit leader only what they may see of the application (404).

@@ -312,3 +312,25 @@ func (s *Store) ReadyToComplete(ctx context.Context) ([]int64, error) {
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
+
+// ToEvaluate is a project a unit leader is to evaluate, or has evaluated.
+type ToEvaluate struct {
+	ApplicationID int64          `json:"application_id"`
+	CaseNumber    string         `json:"case_number"`
+	Title         string         `json:"title"`
+	Applicant     string         `json:"applicant"`
+	State         workflow.State `json:"state"`
+	Evaluated     bool           `json:"evaluated"`
+}
+
+// ProjectsToEvaluate lists the accepted projects whose applicant has the
+// leader leaderID or works in unit (when not empty) — the projects that
+// leader evaluates — not yet evaluated first, oldest first.
+func (s *Store) ProjectsToEvaluate(ctx context.Context, leaderID int64, unit string) ([]ToEvaluate, error) {
+	return collect[ToEvaluate](s.pool.Query(ctx, `SELECT a.id, a.case_number, a.title, u.name, a.state,
+			EXISTS (SELECT 1 FROM evaluations e WHERE e.application_id = a.id)
+		FROM applications a JOIN users u ON u.id = a.applicant_id
+		WHERE a.state IN ('accepted', 'final_report_submitted', 'completed') AND a.applicant_id <> $1
+		AND (u.leader_id = $1 OR ($2 <> '' AND u.unit = $2))
+		ORDER BY 6, a.id`, leaderID, unit))
+}
