@@ -13,7 +13,8 @@
 # runs from its checked-in seeds (f.Add and testdata/fuzz/FuzzXxx/); an
 # input that fails is written there by go test, to be fixed and committed.
 #
-# Environment: FUZZTIME (1m), FUZZPARALLEL (workers per target, 1 so that a
+# Environment: NYTTIG_FUZZ_EXECS_FILE (a file to write the number of inputs
+# tried to, for the reliability summary), FUZZTIME (1m), FUZZPARALLEL (workers per target, 1 so that a
 # shared machine stays usable), FUZZMINIMIZETIME (2s: how long a new input
 # is shrunk; Go's default of a minute stalls fuzzing on long inputs).
 # Some targets' packages set up a test database: the services are started
@@ -81,7 +82,7 @@ fi
 
 # --- fuzz ------------------------------------------------------------------
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/nyttig-fuzz.XXXXXX")
-failed=() summary=()
+failed=() summary=() total=0
 log "${#chosen[@]} targets, $FUZZTIME each; logs in $logdir"
 for t in "${chosen[@]}"; do
 	pkg=${t% *} name=${t#* }
@@ -115,10 +116,14 @@ for t in "${chosen[@]}"; do
 		fi
 	fi
 	summary+=("$(printf '%-24s %-22s %12s execs %8s/s  %s' "$name" "$pkg" "${execs:--}" "$rate" "$status")")
+	[[ -n $execs ]] && total=$((total + execs))
 done
 
 log "summary:"
 printf '%s\n' "${summary[@]}" >&2
+log "$total inputs tried in all"
+# The reliability suite's summary reads the count (deploy/dev/reliability.sh).
+[[ -n ${NYTTIG_FUZZ_EXECS_FILE:-} ]] && printf '%d\n' "$total" >"$NYTTIG_FUZZ_EXECS_FILE"
 if ((${#failed[@]})); then
 	die "${#failed[@]} fuzz targets failed: ${failed[*]}"
 fi
