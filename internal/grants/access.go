@@ -28,13 +28,22 @@ var msgDeclareFirst = i18n.T("Erklær om du er inhabil før du åpner søknaden.
 	"Declare whether you have a conflict of interest before opening the application.")
 
 func (s *Service) accessTo(ctx context.Context, u model.User, a model.Application) (access, error) {
-	acc := access{owner: a.ApplicantID == u.ID}
-	if acc.owner {
-		return acc, nil
+	if a.ApplicantID == u.ID {
+		return access{owner: true}, nil
 	}
 	conflicted, err := s.Store.HasDeclaredConflict(ctx, a.ID, u.ID)
 	if err != nil {
-		return acc, err
+		return access{}, err
+	}
+	return s.accessWith(ctx, u, a, conflicted)
+}
+
+// accessWith is accessTo when whether u declared a conflict in a is
+// already known (read with the application: store.ApplicationFor).
+func (s *Service) accessWith(ctx context.Context, u model.User, a model.Application, conflicted bool) (access, error) {
+	acc := access{owner: a.ApplicantID == u.ID}
+	if acc.owner {
+		return acc, nil
 	}
 	if conflicted {
 		return access{conflicted: true}, nil

@@ -67,11 +67,11 @@ func (s *Service) Application(ctx context.Context, u model.User, id int64) (mode
 // open returns an application u may see, redacted as their access
 // requires, with that access.
 func (s *Service) open(ctx context.Context, u model.User, id int64) (model.Application, access, error) {
-	a, err := s.Store.Application(ctx, id)
+	a, conflicted, err := s.Store.ApplicationFor(ctx, id, u.ID)
 	if err != nil {
 		return a, access{}, err
 	}
-	acc, err := s.accessTo(ctx, u, a)
+	acc, err := s.accessWith(ctx, u, a, conflicted)
 	if err != nil {
 		return model.Application{}, acc, err
 	}

@@ -21,13 +21,15 @@ const applicationColumns = `a.id, a.case_number, a.applicant_id, a.state, a.vers
 	COALESCE(to_char(a.start_date, 'YYYY-MM-DD'), ''), COALESCE(to_char(a.end_date, 'YYYY-MM-DD'), ''),
 	a.cost_centre, a.project_number, a.org_number, a.account_number`
 
-func scanApplication(row pgx.Row) (model.Application, error) {
+// scanApplication reads applicationColumns, and then into extra any
+// columns the query adds after them.
+func scanApplication(row pgx.Row, extra ...any) (model.Application, error) {
 	var a model.Application
 	f := &a.ApplicationFields
-	err := row.Scan(&a.ID, &a.CaseNumber, &a.ApplicantID, &a.State, &a.Version, &a.CreatedAt, &a.UpdatedAt,
+	err := row.Scan(append([]any{&a.ID, &a.CaseNumber, &a.ApplicantID, &a.State, &a.Version, &a.CreatedAt, &a.UpdatedAt,
 		&a.SubmittedAt, &f.CallID, &f.Title, &f.Summary, &f.Need, &f.Solution, &f.AdoptionPlan, &f.ExpectedBenefits,
 		&f.BudgetLines, &f.OwnContributionOre, &f.RequestedAmountOre, &f.Unit, &f.Partners, &f.StartDate, &f.EndDate,
-		&f.CostCentre, &f.ProjectNumber, &f.OrgNumber, &f.AccountNumber)
+		&f.CostCentre, &f.ProjectNumber, &f.OrgNumber, &f.AccountNumber}, extra...)...)
 	if f.BudgetLines == nil {
 		f.BudgetLines = []model.BudgetLine{}
 	}
@@ -46,6 +48,20 @@ func (s *Store) Application(ctx context.Context, id int64) (model.Application, e
 		return a, apperr.New(apperr.NotFound, msgNoApplication)
 	}
 	return a, err
+}
+
+// ApplicationFor returns one application and whether viewerID has
+// declared a conflict of interest in it, in one query: the two things
+// every look at an application needs.
+func (s *Store) ApplicationFor(ctx context.Context, id, viewerID int64) (model.Application, bool, error) {
+	var conflicted bool
+	a, err := scanApplication(s.pool.QueryRow(ctx, "SELECT "+applicationColumns+`,
+		EXISTS (SELECT 1 FROM declarations d WHERE d.application_id = a.id AND d.user_id = $2 AND d.conflict)
+		FROM applications a WHERE a.id = $1`, id, viewerID), &conflicted)
+	if apperr.Is(err, apperr.NotFound) {
+		return a, false, apperr.New(apperr.NotFound, msgNoApplication)
+	}
+	return a, conflicted, err
 }
 
 // Applications lists applications matching f, newest first.
