@@ -205,6 +205,33 @@ func lockApplication(ctx context.Context, tx pgx.Tx, id int64) (model.Applicatio
 	return a, err
 }
 
+// lockWithCall locks an application's row and reads its call, both in
+// one round trip: the call's query runs after the lock, so the call_id it
+// follows is the locked row's.
+func lockWithCall(ctx context.Context, tx pgx.Tx, id int64) (model.Application, model.Call, error) {
+	b := &pgx.Batch{}
+	b.Queue("SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1 FOR UPDATE", id)
+	b.Queue("SELECT "+callColumns+" FROM calls WHERE id = (SELECT call_id FROM applications WHERE id = $1)", id)
+	br := tx.SendBatch(ctx, b)
+	defer br.Close()
+	cur, err := scanApplication(br.QueryRow())
+	if apperr.Is(err, apperr.NotFound) {
+		return cur, model.Call{}, apperr.New(apperr.NotFound, msgNoApplication)
+	}
+	if err != nil {
+		return cur, model.Call{}, err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return cur, model.Call{}, translate(err)
+	}
+	call, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[model.Call])
+	if err != nil {
+		return cur, call, translate(err)
+	}
+	return cur, call, translate(br.Close())
+}
+
 // UpdateApplication replaces the written fields of an application after
 // check approves the locked current row, bumping its version and writing an
 // "edit" history row in the same transaction.
@@ -261,17 +288,9 @@ type Decision struct {
 func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func(cur model.Application, call model.Call) (Decision, error)) (model.Application, error) {
 	var a model.Application
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		cur, err := lockApplication(ctx, tx, id)
+		cur, call, err := lockWithCall(ctx, tx, id)
 		if err != nil {
 			return err
-		}
-		rows, err := tx.Query(ctx, "SELECT "+callColumns+" FROM calls WHERE id = $1", cur.CallID)
-		if err != nil {
-			return translate(err)
-		}
-		call, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[model.Call])
-		if err != nil {
-			return translate(err)
 		}
 		d, err := decide(cur, call)
 		if err != nil {
