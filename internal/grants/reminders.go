@@ -35,20 +35,21 @@ func osloDate(t time.Time) time.Time {
 
 // ReportStep is the reminder step of a report due on due, on the Oslo
 // date today: "before" from 14 days before, "due" on the day (and the
-// days after, so a server that was down still sends it), then
-// "overdue-N" once a week while it is N weeks overdue. ok is false
-// before the first step.
-func ReportStep(due, today time.Time) (step string, ok bool) {
+// days after, so a server that was down still sends it), then "overdue"
+// once a week while it is overdue. key names the step once: the weekly
+// reminders are "overdue-1", "overdue-2", …. ok is false before the
+// first step.
+func ReportStep(due, today time.Time) (step, key string, ok bool) {
 	days := int(today.Sub(due).Round(24*time.Hour) / (24 * time.Hour))
 	switch {
 	case days < -ReportReminderDays:
-		return "", false
+		return "", "", false
 	case days < 0:
-		return notify.StepBefore, true
+		return notify.StepBefore, notify.StepBefore, true
 	case days < 7:
-		return notify.StepDue, true
+		return notify.StepDue, notify.StepDue, true
 	}
-	return fmt.Sprintf("%s-%d", notify.StepOverdue, days/7), true
+	return notify.StepOverdue, fmt.Sprintf("%s-%d", notify.StepOverdue, days/7), true
 }
 
 // SendReportReminders reminds project leads of reports coming due and
@@ -65,17 +66,13 @@ func (s *Service) SendReportReminders(ctx context.Context) (int, error) {
 		if err != nil {
 			return sent, err
 		}
-		step, ok := ReportStep(due, today)
+		step, key, ok := ReportStep(due, today)
 		if !ok {
 			continue
 		}
-		kind := step
-		if len(kind) > len(notify.StepOverdue) {
-			kind = notify.StepOverdue
-		}
 		n := notify.Notice{Kind: notify.ReportDue, To: notify.ToApplicant, ApplicationID: r.ApplicationID, ReportID: r.ID,
-			Params: notify.Params{Due: r.DueDate, Step: kind}}
-		ok, err = s.Store.RemindOnce(ctx, s.system("report_reminders"), store.Reminder{Kind: notify.ReportDue, SubjectID: r.ID, Step: step}, n)
+			Params: notify.Params{Due: r.DueDate, Step: step}}
+		ok, err = s.Store.RemindOnce(ctx, s.system("report_reminders"), store.Reminder{Kind: notify.ReportDue, SubjectID: r.ID, Step: key}, n)
 		if err != nil {
 			return sent, err
 		}

@@ -50,10 +50,10 @@ const (
 
 func tasks(d Deps) map[string]task {
 	g := d.Grants
+	// The reminders and the sweep act at most once a day per step or on
+	// hour-old objects: a quarter of an hour is often enough, unless the
+	// deadline tasks' interval is longer still.
 	quarter := max(d.Interval, 15*time.Minute)
-	if d.Interval < time.Minute {
-		quarter = d.Interval
-	}
 	return map[string]task{
 		TaskLapseGrants:        {d.Interval, g.LapseOverdue},
 		TaskIssueLetters:       {d.Interval, g.IssuePendingLetters},

@@ -25,9 +25,9 @@ type DeliverMail struct {
 // Kind names the job in River's queue.
 func (DeliverMail) Kind() string { return "deliver_mail" }
 
-// InsertOpts retries a mail for about a day before giving up: River's
-// backoff grows with the attempt (attempt⁴ seconds), and 15 attempts
-// reach roughly 14 hours.
+// InsertOpts retries a mail for about a day and a half before giving up:
+// River's backoff grows with the attempt (attempt⁴ seconds), and the
+// pauses before 15 attempts add up to some 35 hours.
 func (DeliverMail) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 15, Queue: MailQueue}
 }
