@@ -4,157 +4,25 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"nyttig/internal/blob"
 	"nyttig/internal/grants"
 	"nyttig/internal/model"
 	"nyttig/internal/money"
+	"nyttig/internal/testenv"
 	"nyttig/workflow"
 )
-
-// privateMinIO is a MinIO server of the test's own, on a port and in a
-// directory of its own, so that the test may stop and start it while the
-// other packages go on using the shared one.
-type privateMinIO struct {
-	t    *testing.T
-	bin  string
-	addr string
-	dir  string
-	log  string
-	cmd  *exec.Cmd
-	done chan struct{} // closed when the process has exited
-}
-
-const (
-	privateMinIOUser     = "nyttig-outage"
-	privateMinIOPassword = "nyttig-outage-secret"
-)
-
-// startPrivateMinIO starts MinIO from $NYTTIG_MINIO_BIN and stops it when
-// the test ends.
-func startPrivateMinIO(t *testing.T) *privateMinIO {
-	t.Helper()
-	bin := os.Getenv("NYTTIG_MINIO_BIN")
-	if bin == "" {
-		t.Fatal("NYTTIG_MINIO_BIN is not set: this test runs a MinIO server of its own to stop and start. " +
-			"`make test` sets it to the binary deploy/dev/services.sh installs (~/.cache/nyttig/bin/minio).")
-	}
-	if _, err := exec.LookPath(bin); err != nil {
-		t.Fatalf("NYTTIG_MINIO_BIN=%s is not an executable MinIO: %v", bin, err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	m := &privateMinIO{t: t, bin: bin, addr: addr, dir: t.TempDir()}
-	m.log = filepath.Join(t.TempDir(), "minio.log")
-	t.Cleanup(m.stop)
-	m.start()
-	return m
-}
-
-// start runs the server on its address and directory and waits until it
-// answers.
-func (m *privateMinIO) start() {
-	m.t.Helper()
-	logFile, err := os.OpenFile(m.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	defer logFile.Close()
-	cmd := exec.Command(m.bin, "server", "--address", m.addr, m.dir)
-	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+privateMinIOUser, "MINIO_ROOT_PASSWORD="+privateMinIOPassword,
-		"MINIO_BROWSER=off", "MINIO_UPDATE=off")
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		m.t.Fatalf("start MinIO: %v", err)
-	}
-	m.cmd, m.done = cmd, make(chan struct{})
-	done := m.done
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
-	m.waitUntilReady()
-}
-
-// waitUntilReady polls MinIO's cluster health endpoint until it answers
-// 200: a readiness wait, bounded so that a server that never comes up
-// fails the test instead of hanging it. /minio/health/ready is not enough:
-// it answers 200 while the object layer is still starting, when S3 calls
-// fail with "Server not initialized yet".
-func (m *privateMinIO) waitUntilReady() {
-	m.t.Helper()
-	url := "http://" + m.addr + "/minio/health/cluster"
-	client := &http.Client{Timeout: time.Second}
-	poll := time.NewTicker(50 * time.Millisecond)
-	defer poll.Stop()
-	giveUp := time.After(time.Minute)
-	for {
-		if res, err := client.Get(url); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		select {
-		case <-m.done:
-			m.t.Fatalf("MinIO exited while starting:\n%s", m.logTail())
-		case <-giveUp:
-			m.t.Fatalf("MinIO did not answer on %s within a minute:\n%s", url, m.logTail())
-		case <-poll.C:
-		}
-	}
-}
-
-// stop kills the server, as a crash would, and waits until it is gone.
-func (m *privateMinIO) stop() {
-	if m.cmd == nil {
-		return
-	}
-	_ = m.cmd.Process.Kill()
-	<-m.done
-	m.cmd = nil
-}
-
-func (m *privateMinIO) logTail() string {
-	b, _ := os.ReadFile(m.log)
-	if len(b) > 4000 {
-		b = b[len(b)-4000:]
-	}
-	return string(b)
-}
-
-// bucket is a client for a fresh bucket on the server.
-func (m *privateMinIO) bucket(name string) *blob.Store {
-	m.t.Helper()
-	b, err := blob.Open(m.addr, privateMinIOUser, privateMinIOPassword, name, false)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	if err := b.EnsureBucket(context.Background()); err != nil {
-		m.t.Fatalf("create bucket: %v", err)
-	}
-	return b
-}
 
 // TestObjectStorageOutage stops the object storage under a running server:
 // uploads and downloads answer 503 with a clear message, /readyz says so,
 // and nothing is written or changed. Started again, it all works without a
 // restart of Nyttig.
 func TestObjectStorageOutage(t *testing.T) {
-	m := startPrivateMinIO(t)
-	e := newEnvWith(t, m.bucket("nyttig-outage"), grants.DefaultLimits)
+	m := testenv.StartMinIO(t)
+	e := newEnvWith(t, m.Bucket("nyttig-outage"), grants.DefaultLimits)
 	owner := e.user(t, workflow.Applicant)
 	officer := e.user(t, workflow.CaseOfficer)
 	app := e.create(t, owner, completeFields(e.call.ID))
@@ -168,7 +36,7 @@ func TestObjectStorageOutage(t *testing.T) {
 	rejected := e.decided(t, owner, officer, decider, model.OutcomeReject, money.FromKroner(10_000), 0)
 	letter := e.onlyLetter(t, owner, rejected.ID)
 
-	m.stop()
+	m.Stop()
 
 	unavailable := func(what string, res response) {
 		t.Helper()
@@ -185,7 +53,7 @@ func TestObjectStorageOutage(t *testing.T) {
 		if res.header.Get("Retry-After") == "" {
 			t.Errorf("%s with the storage down: no Retry-After", what)
 		}
-		for _, leak := range []string{"dial", "connection refused", m.addr} {
+		for _, leak := range []string{"dial", "connection refused", m.Addr} {
 			if bytes.Contains(res.body, []byte(leak)) {
 				t.Errorf("%s with the storage down leaks %q: %s", what, leak, res)
 			}
@@ -230,7 +98,7 @@ func TestObjectStorageOutage(t *testing.T) {
 	// until the sweeper finds it.
 	e.expect(t, req{method: "DELETE", path: attachmentPath(budget.ID), token: owner.token}, http.StatusNoContent)
 
-	m.start()
+	m.Start()
 
 	if n, err := e.grants.IssuePendingLetters(context.Background()); err != nil || n < 1 {
 		t.Errorf("pending letters after the outage: issued %d (%v), want the grant's", n, err)

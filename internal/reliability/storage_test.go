@@ -21,8 +21,8 @@ import (
 // go on working, /readyz says 503, and afterwards no attachment row lacks
 // its object (`nyttig check`, objects_exist).
 func TestObjectStorageOutage(t *testing.T) {
-	m := startPrivateMinIO(t)
-	svc := m.services(t, testenv.EmptyDatabase(t))
+	m := testenv.StartMinIO(t)
+	svc := minioServices(m, testenv.EmptyDatabase(t))
 	s := startServer(t, svc)
 	f := newFixture(t, svc.databaseURL, scale.clients, money.FromKroner(10_000_000))
 
@@ -39,7 +39,7 @@ func TestObjectStorageOutage(t *testing.T) {
 	}()
 	f.waitAttachments(t, scale.clients)
 
-	m.stop()
+	m.Stop()
 	countFault()
 	waitUntil(t, "/readyz 503 with the object storage down", 30*time.Second, func() bool {
 		status, body := s.readyz()
@@ -87,7 +87,7 @@ func TestObjectStorageOutage(t *testing.T) {
 		t.Fatalf("the object storage came back by itself? /readyz %d", status)
 	}
 
-	m.start()
+	m.Start()
 	waitUntil(t, "/readyz 200 after the object storage returned", time.Minute, func() bool {
 		status, _ := s.readyz()
 		return status == http.StatusOK
