@@ -352,37 +352,43 @@ minio_pid() {
 	printf '%s\n' "$pid"
 }
 
-install_minio() {
-	[[ -x $MINIO_BIN ]] && return 0
+# go_install NAME MODULE VERSION BIN MINUTES — build a pinned Go program
+# once into the cache: BIN is left alone when it is there; someone else's
+# build of it (another checkout, a provisioning step) is waited for rather
+# than run twice; a lock keeps two of ours apart.
+go_install() {
+	local name=$1 module=$2 version=$3 bin=$4 minutes=$5 tool
+	tool=$(basename "$bin")
+	[[ -x $bin ]] && return 0
 	mkdir -p "$CACHE/bin"
-	# Someone may be building it right now (another checkout, a provisioning
-	# step): wait for that rather than building it twice.
 	local waited=0
-	while pgrep -f "go install github.com/minio/minio@" >/dev/null 2>&1; do
-		((waited == 0)) && log "another 'go install' of MinIO is running; waiting for it…"
+	while pgrep -f "go install $module@" >/dev/null 2>&1; do
+		((waited == 0)) && log "another 'go install' of $name is running; waiting for it…"
 		((waited >= 1200)) && break
 		sleep 5
 		waited=$((waited + 5))
 	done
-	[[ -x $MINIO_BIN ]] && return 0
-	command -v go >/dev/null || die "Go is needed to build MinIO (https://go.dev/dl/)"
-	exec 8>"$CACHE/minio-install.lock"
-	flock -w 1200 8 || die "could not lock $CACHE/minio-install.lock"
-	if [[ ! -x $MINIO_BIN ]]; then
-		log "installing MinIO $MINIO_VERSION into $CACHE/bin (first time only; takes about 3 minutes)…"
+	[[ -x $bin ]] && return 0
+	command -v go >/dev/null || die "Go is needed to build $name (https://go.dev/dl/)"
+	exec 8>"$CACHE/$tool-install.lock"
+	flock -w 1200 8 || die "could not lock $CACHE/$tool-install.lock"
+	if [[ ! -x $bin ]]; then
+		log "installing $name $version into $CACHE/bin (first time only; takes about $minutes)…"
 		local tmp
 		tmp=$(mktemp -d "$CACHE/bin/.install.XXXXXX")
 		if ! (cd / && GOBIN=$tmp GOFLAGS='' GOWORK=off \
-			go install "github.com/minio/minio@$MINIO_VERSION" 8>&- 9>&-) >&2; then
+			go install "$module@$version" 8>&- 9>&-) >&2; then
 			rm -rf "$tmp"
-			die "go install of MinIO failed"
+			die "go install of $name failed"
 		fi
-		mv -f "$tmp/minio" "$MINIO_BIN"
+		mv -f "$tmp/$tool" "$bin"
 		rm -rf "$tmp"
-		log "MinIO installed: $MINIO_BIN"
+		log "$name installed: $bin"
 	fi
 	exec 8>&-
 }
+
+install_minio() { go_install MinIO github.com/minio/minio "$MINIO_VERSION" "$MINIO_BIN" "3 minutes"; }
 
 # minio_up — make MinIO available; sets STARTED_NOW=1 if it started it.
 minio_up() {
@@ -478,35 +484,7 @@ mailpit_pid() {
 	printf '%s\n' "$pid"
 }
 
-install_mailpit() {
-	[[ -x $MAILPIT_BIN ]] && return 0
-	mkdir -p "$CACHE/bin"
-	local waited=0
-	while pgrep -f "go install github.com/axllent/mailpit@" >/dev/null 2>&1; do
-		((waited == 0)) && log "another 'go install' of Mailpit is running; waiting for it…"
-		((waited >= 1200)) && break
-		sleep 5
-		waited=$((waited + 5))
-	done
-	[[ -x $MAILPIT_BIN ]] && return 0
-	command -v go >/dev/null || die "Go is needed to build Mailpit (https://go.dev/dl/)"
-	exec 8>"$CACHE/mailpit-install.lock"
-	flock -w 1200 8 || die "could not lock $CACHE/mailpit-install.lock"
-	if [[ ! -x $MAILPIT_BIN ]]; then
-		log "installing Mailpit $MAILPIT_VERSION into $CACHE/bin (first time only; takes about a minute)…"
-		local tmp
-		tmp=$(mktemp -d "$CACHE/bin/.install.XXXXXX")
-		if ! (cd / && GOBIN=$tmp GOFLAGS='' GOWORK=off \
-			go install "github.com/axllent/mailpit@$MAILPIT_VERSION" 8>&- 9>&-) >&2; then
-			rm -rf "$tmp"
-			die "go install of Mailpit failed"
-		fi
-		mv -f "$tmp/mailpit" "$MAILPIT_BIN"
-		rm -rf "$tmp"
-		log "Mailpit installed: $MAILPIT_BIN"
-	fi
-	exec 8>&-
-}
+install_mailpit() { go_install Mailpit github.com/axllent/mailpit "$MAILPIT_VERSION" "$MAILPIT_BIN" "a minute"; }
 
 # mailpit_up — make Mailpit available; sets STARTED_NOW=1 if it started it.
 mailpit_up() {
