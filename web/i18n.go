@@ -45,7 +45,6 @@ var catalog = map[string]i18n.Text{
 	"jobs.retrying":              i18n.T("Prøves igjen", "Retrying"),
 	"jobs.given_up":              i18n.T("Gitt opp", "Given up"),
 	"jobs.empty":                 i18n.T("Ingen bakgrunnsjobber har feilet.", "No background jobs have failed."),
-	"jobs.admins_only":           i18n.T("Bare administratorer ser bakgrunnsjobbene.", "Only administrators see the background jobs."),
 	"layout.signed_in_as":        i18n.T("Innlogget som", "Signed in as"),
 	"layout.logout":              i18n.T("Logg ut", "Log out"),
 	"layout.switch_language":     i18n.T("English", "Norsk"),

@@ -3,9 +3,7 @@ package web
 import (
 	"net/http"
 
-	"nyttig/internal/apperr"
 	"nyttig/internal/httpx"
-	"nyttig/workflow"
 )
 
 // The administrators' view of the background jobs that failed: mail that
@@ -30,11 +28,8 @@ func (s *site) failedJobs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !u.Has(workflow.Admin) {
-		return apperr.New(apperr.Forbidden, msg("jobs.admins_only"))
-	}
 	lang := httpx.Lang(r)
-	jobs, err := s.Store.FailedJobs(r.Context(), 200)
+	jobs, err := s.Grants.FailedJobs(r.Context(), u)
 	if err != nil {
 		return err
 	}

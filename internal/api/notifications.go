@@ -9,7 +9,6 @@ import (
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
 	"nyttig/internal/notify"
-	"nyttig/workflow"
 )
 
 // A user's own notifications and mail preferences. Nobody sees anyone
@@ -145,10 +144,7 @@ func (a *api) putPreferences(w http.ResponseWriter, r *http.Request, u model.Use
 // failedJobs lists, for admins, the background jobs whose last attempt
 // failed: retrying, or given up.
 func (a *api) failedJobs(w http.ResponseWriter, r *http.Request, u model.User) error {
-	if !u.Has(workflow.Admin) {
-		return apperr.New(apperr.Forbidden, i18n.T("Bare administratorer ser bakgrunnsjobbene.", "Only administrators see the background jobs."))
-	}
-	jobs, err := a.store.FailedJobs(r.Context(), 200)
+	jobs, err := a.grants.FailedJobs(r.Context(), u)
 	if err != nil {
 		return err
 	}
