@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"io"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"nyttig/internal/apperr"
 	"nyttig/internal/httpx"
 	"nyttig/internal/i18n"
+	"nyttig/internal/model"
 	"nyttig/internal/store"
 )
 
@@ -19,11 +21,14 @@ import (
 // body gets the first response again and changes nothing, and the same key
 // with another body is refused with 422.
 //
-// The response is saved only after the handler wrote it. When it was never
-// saved (the server died in between) but the effect noted its result in
-// its transaction, the retry is answered by the route's replay from that
-// resource as it is now. Without either, the first request may still be
-// running, and the retry gets 409.
+// A request is not looked up before it runs: its key is recorded at the
+// end of its effect's transaction, and a retry runs into the recorded key
+// there and is refused (store.Claim). Only a request that was refused is
+// looked up, and then answered from what its key keeps instead: the first
+// response, saved after it was written; or, when the response was never
+// saved (the server died in between) but the effect noted its result with
+// the key, the route's replay from that resource as it is now. Without
+// either, the first request may still be running, and the retry gets 409.
 func idempotent(st *store.Store, replays map[string]replay) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -43,42 +48,64 @@ func idempotent(st *store.Store, replays map[string]replay) func(http.Handler) h
 				httpx.WriteError(w, r, err)
 				return
 			}
-			kept, err := st.IdempotentLookup(r.Context(), u.ID, key)
-			switch {
-			case err != nil:
-				httpx.WriteError(w, r, err)
-				return
-			case kept != nil && !kept.SameRequest(hash):
-				httpx.WriteError(w, r, apperr.New(apperr.Invalid, i18n.T(
-					"Denne Idempotency-Key er brukt for en annen forespørsel.", "This Idempotency-Key was used for a different request.")))
-				return
-			case kept != nil && !kept.Done:
-				if rp, ok := routeReplay(replays, r, kept.Result.Kind); ok {
-					if err := rp.answer(w, r, u, kept.Result.ID); err != nil {
-						httpx.WriteError(w, r, err)
-					}
+			if isUpload(r) {
+				// A file may be large: a retry of an upload is answered
+				// before its bytes are stored again.
+				kept, err := st.IdempotentLookup(r.Context(), u.ID, key)
+				if err != nil {
+					httpx.WriteError(w, r, err)
 					return
 				}
-				httpx.WriteError(w, r, apperr.New(apperr.Conflict, i18n.T(
-					"En forespørsel med samme Idempotency-Key er allerede tatt imot og kan fortsatt være under behandling. Prøv igjen om litt.",
-					"A request with the same Idempotency-Key was already accepted, and the original request may still be running. Try again shortly.")))
-				return
-			case kept != nil:
-				w.Header().Set("Content-Type", kept.ContentType)
-				w.Header().Set("Idempotent-Replayed", "true")
-				w.WriteHeader(kept.Status)
-				_, _ = w.Write(kept.Body)
-				return
-			}
-			ctx, claim := store.WithClaim(r.Context(), u.ID, key, hash)
-			rec := &recorder{ResponseWriter: w}
-			next.ServeHTTP(rec, r.WithContext(ctx))
-			if claim.Consumed() {
-				if err := st.IdempotentSave(r.Context(), u.ID, key, rec.status, rec.Header().Get("Content-Type"), rec.body.Bytes()); err != nil {
-					httpx.LogIfFault(r, err)
+				if kept != nil {
+					answerKept(w, r, u, kept, hash, replays)
+					return
 				}
 			}
+			ctx, claim := store.WithClaim(r.Context(), u.ID, key, hash)
+			rec := &recorder{header: http.Header{}}
+			next.ServeHTTP(rec, r.WithContext(ctx))
+			switch {
+			case claim.Consumed():
+				st.KeepResponse(u.ID, key, rec.status, rec.header.Get("Content-Type"), rec.body.Bytes())
+			case rec.status >= http.StatusBadRequest:
+				// Refused: perhaps because the key was used before.
+				st.FlushKeptResponses(r.Context())
+				kept, err := st.IdempotentLookup(r.Context(), u.ID, key)
+				if err != nil {
+					httpx.WriteError(w, r, err)
+					return
+				}
+				if kept != nil {
+					answerKept(w, r, u, kept, hash, replays)
+					return
+				}
+			}
+			rec.sendTo(w)
 		})
+	}
+}
+
+// answerKept answers a request with what its key keeps.
+func answerKept(w http.ResponseWriter, r *http.Request, u model.User, kept *store.IdempotentResponse, hash []byte, replays map[string]replay) {
+	switch {
+	case !kept.SameRequest(hash):
+		httpx.WriteError(w, r, apperr.New(apperr.Invalid, i18n.T(
+			"Denne Idempotency-Key er brukt for en annen forespørsel.", "This Idempotency-Key was used for a different request.")))
+	case kept.Done:
+		w.Header().Set("Content-Type", kept.ContentType)
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(kept.Status)
+		_, _ = w.Write(kept.Body)
+	default:
+		if rp, ok := routeReplay(replays, r, kept.Result.Kind); ok {
+			if err := rp.answer(w, r, u, kept.Result.ID); err != nil {
+				httpx.WriteError(w, r, err)
+			}
+			return
+		}
+		httpx.WriteError(w, r, apperr.New(apperr.Conflict, i18n.T(
+			"En forespørsel med samme Idempotency-Key er allerede tatt imot og kan fortsatt være under behandling. Prøv igjen om litt.",
+			"A request with the same Idempotency-Key was already accepted, and the original request may still be running. Try again shortly.")))
 	}
 }
 
@@ -89,7 +116,7 @@ func idempotent(st *store.Store, replays map[string]replay) func(http.Handler) h
 func requestHash(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	h := sha256.New()
 	h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+	if isUpload(r) {
 		h.Write([]byte(r.Header.Get("Content-Type") + "\n" + strconv.FormatInt(r.ContentLength, 10)))
 		return h.Sum(nil), nil
 	}
@@ -103,6 +130,11 @@ func requestHash(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return h.Sum(nil), nil
 }
 
+// isUpload reports whether r carries a file (a multipart form).
+func isUpload(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/")
+}
+
 func printable(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x21 || s[i] > 0x7e {
@@ -112,24 +144,35 @@ func printable(s string) bool {
 	return true
 }
 
-// recorder passes a response through while keeping a copy of it.
+// recorder holds a response back, so that it can be sent, or replaced by
+// what the request's key keeps.
 type recorder struct {
-	http.ResponseWriter
+	header http.Header
 	status int
 	body   bytes.Buffer
 }
+
+func (rec *recorder) Header() http.Header { return rec.header }
 
 func (rec *recorder) WriteHeader(code int) {
 	if rec.status == 0 {
 		rec.status = code
 	}
-	rec.ResponseWriter.WriteHeader(code)
 }
 
 func (rec *recorder) Write(b []byte) (int, error) {
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	rec.body.Write(b)
-	return rec.ResponseWriter.Write(b)
+	return rec.body.Write(b)
+}
+
+// sendTo writes the held response to w.
+func (rec *recorder) sendTo(w http.ResponseWriter) {
+	maps.Copy(w.Header(), rec.header)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	w.WriteHeader(rec.status)
+	_, _ = w.Write(rec.body.Bytes())
 }

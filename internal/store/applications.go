@@ -162,9 +162,7 @@ func (s *Store) CreateApplication(ctx context.Context, applicantID int64, f mode
 		if err := appendHistory(ctx, tx, id, 1, ch, model.EventCreated, "", workflow.Draft, ""); err != nil {
 			return err
 		}
-		if err := noteResult(ctx, tx, ResultApplication, id); err != nil {
-			return err
-		}
+		noteResult(ctx, tx, ResultApplication, id)
 		year := ch.Now.In(workflow.Oslo).Year()
 		a, err = scanApplication(tx.QueryRow(ctx, `WITH n AS (
 				INSERT INTO case_number_counters (year, last) VALUES ($1, 1)
@@ -191,10 +189,17 @@ func nonNilStrings(s []string) []string {
 	return s
 }
 
+const insertHistory = `INSERT INTO application_events (application_id, version, actor_id, event, from_state, to_state, comment, request_id, created_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+
 func appendHistory(ctx context.Context, tx pgx.Tx, appID int64, version int, ch Change, event string, from, to workflow.State, comment string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO application_events (application_id, version, actor_id, event, from_state, to_state, comment, request_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, appID, version, ch.actor(), event, string(from), string(to), comment, ch.RequestID, ch.Now)
+	_, err := tx.Exec(ctx, insertHistory, appID, version, ch.actor(), event, string(from), string(to), comment, ch.RequestID, ch.Now)
 	return translate(err)
+}
+
+// queueHistory is appendHistory in a pipeline.
+func queueHistory(p *pipeline, appID int64, version int, ch Change, event string, from, to workflow.State, comment string) {
+	p.exec(insertHistory, appID, version, ch.actor(), event, string(from), string(to), comment, ch.RequestID, ch.Now)
 }
 
 func lockApplication(ctx context.Context, tx pgx.Tx, id int64) (model.Application, error) {
@@ -296,44 +301,66 @@ func (s *Store) Transition(ctx context.Context, id int64, ch Change, decide func
 		if err != nil {
 			return err
 		}
-		// RETURNING spares reading the row back at the end: nothing below
-		// changes it.
-		a, err = scanApplication(tx.QueryRow(ctx, `UPDATE applications a SET state = $2, version = version + 1, updated_at = $3,
+		// The row, its history row, the notifications and the key go to
+		// the server in one round trip (two when there are decisions,
+		// payouts or reports to write between them), and the mail jobs in
+		// another. RETURNING spares reading the row back: nothing after
+		// the update changes it.
+		var p pipeline
+		p.queue(func(br pgx.BatchResults) (err error) {
+			a, err = scanApplication(br.QueryRow())
+			return err
+		}, `UPDATE applications a SET state = $2, version = version + 1, updated_at = $3,
 			submitted_at = CASE WHEN $2 = 'submitted' THEN COALESCE(submitted_at, $3) ELSE submitted_at END WHERE a.id = $1
-			RETURNING `+applicationColumns, id, string(d.To), ch.Now))
-		if err != nil {
-			return err
-		}
-		if err := appendHistory(ctx, tx, id, cur.Version+1, ch, string(d.Event), cur.State, d.To, d.Comment); err != nil {
-			return err
-		}
-		if d.Record != nil {
-			if _, err := recordDecision(ctx, tx, *d.Record, call); err != nil {
-				return err
-			}
-		}
-		if d.Release {
-			if err := releaseCommitment(ctx, tx, id, nil); err != nil {
-				return err
-			}
-		}
+			RETURNING `+applicationColumns, id, string(d.To), ch.Now)
+		queueHistory(&p, id, cur.Version+1, ch, string(d.Event), cur.State, d.To, d.Comment)
 		notices := notify.ForApplication(id, d.Event, d.To)
-		due, err := insertPayouts(ctx, tx, id, d.Payouts, ch)
+		if d.Record != nil || d.Release || len(d.Payouts) > 0 || len(d.Reports) > 0 {
+			if err := p.send(ctx, tx); err != nil {
+				return err
+			}
+			p = pipeline{}
+			due, err := writeEffects(ctx, tx, id, call, d, ch)
+			if err != nil {
+				return err
+			}
+			for _, pid := range due {
+				notices = append(notices, notify.ForPayout(id, pid, workflow.MakeDue)...)
+			}
+		}
+		mails, err := queueNotices(&p, ch, notices...)
 		if err != nil {
 			return err
 		}
-		for _, pid := range due {
-			notices = append(notices, notify.ForPayout(id, pid, workflow.MakeDue)...)
-		}
-		if err := s.notifyTx(ctx, tx, ch, notices...); err != nil {
+		noteResult(ctx, tx, ResultApplication, id)
+		claimInPipeline(ctx, tx, &p)
+		if err := p.send(ctx, tx); err != nil {
 			return err
 		}
-		if err := insertReports(ctx, tx, id, d.Reports, ch); err != nil {
-			return err
-		}
-		return noteResult(ctx, tx, ResultApplication, id)
+		return s.queueMail(ctx, tx, *mails)
 	})
 	return a, err
+}
+
+// writeEffects writes what a transition decided beyond the state: the
+// decision with its budget commitment, the release of a commitment, the
+// payout plan and the reports. It returns the payouts that are due at
+// once.
+func writeEffects(ctx context.Context, tx pgx.Tx, id int64, call model.Call, d Decision, ch Change) (due []int64, err error) {
+	if d.Record != nil {
+		if _, err := recordDecision(ctx, tx, *d.Record, call); err != nil {
+			return nil, err
+		}
+	}
+	if d.Release {
+		if err := releaseCommitment(ctx, tx, id, nil); err != nil {
+			return nil, err
+		}
+	}
+	if due, err = insertPayouts(ctx, tx, id, d.Payouts, ch); err != nil {
+		return nil, err
+	}
+	return due, insertReports(ctx, tx, id, d.Reports, ch)
 }
 
 // History returns an application's history, oldest first.

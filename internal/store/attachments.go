@@ -81,9 +81,7 @@ func (s *Store) AddAttachment(ctx context.Context, at model.Attachment, ch Chang
 		if err != nil {
 			return translate(err)
 		}
-		if err := noteResult(ctx, tx, ResultAttachment, at.ID); err != nil {
-			return err
-		}
+		noteResult(ctx, tx, ResultAttachment, at.ID)
 		return appendAccess(ctx, tx, at.ApplicationID, ch, model.EventAttachmentAdded, cur.State, at.Name)
 	})
 	return at, err

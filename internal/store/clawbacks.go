@@ -90,9 +90,7 @@ func (s *Store) RaiseClawback(ctx context.Context, c model.Clawback, ch Change, 
 		if err := s.notifyTx(ctx, tx, ch, notify.ForClawback(c.ApplicationID, workflow.RaiseClawback)...); err != nil {
 			return err
 		}
-		if err := noteResult(ctx, tx, ResultClawback, id); err != nil {
-			return err
-		}
+		noteResult(ctx, tx, ResultClawback, id)
 		c, err = scanClawback(tx.QueryRow(ctx, "SELECT "+clawbackColumns+" FROM clawbacks c WHERE c.id = $1", id))
 		return err
 	})
@@ -146,9 +144,7 @@ func (s *Store) ClawbackTransition(ctx context.Context, id int64, ch Change, dec
 				return translate(err)
 			}
 		}
-		if err := noteResult(ctx, tx, ResultClawback, id); err != nil {
-			return err
-		}
+		noteResult(ctx, tx, ResultClawback, id)
 		c, err = scanClawback(tx.QueryRow(ctx, "SELECT "+clawbackColumns+" FROM clawbacks c WHERE c.id = $1", id))
 		return err
 	})

@@ -57,7 +57,8 @@ func (s *Store) CreatePayoutExport(ctx context.Context, ch Change) (model.Payout
 		if _, err = tx.Exec(ctx, "UPDATE payouts SET export_id = $1 WHERE id = ANY($2)", x.ID, ids); err != nil {
 			return translate(err)
 		}
-		return noteResult(ctx, tx, ResultPayoutExport, x.ID)
+		noteResult(ctx, tx, ResultPayoutExport, x.ID)
+		return nil
 	})
 	return x, err
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"nyttig/internal/apperr"
 	"nyttig/internal/i18n"
@@ -44,16 +45,27 @@ const (
 	ResultPayoutExport ResultKind = "payout_export"
 )
 
-// Claim is an Idempotency-Key that the next transaction records together
-// with its effect. It lives in a request's context.
+// Claim is an Idempotency-Key that the first transaction of a request
+// records together with its effect, as the transaction's last statement.
+// It lives in a request's context.
+//
+// Recording the key last rather than first spares every request a lookup
+// before it runs and a statement of its own: a retry of a request whose
+// key is recorded runs into the key's unique index, and is refused with
+// Conflict in a transaction that rolls back; the API then answers it from
+// what the key keeps (api/idempotency.go). A retry that arrives while the
+// first request is still running waits on that index for the first
+// transaction's end.
 type Claim struct {
 	userID   int64
 	key      string
 	hash     []byte
 	consumed bool
-	// tx is the transaction that recorded the key and has not yet
-	// committed or rolled back: the one whose result noteResult may note.
-	tx pgx.Tx
+	// tx is the transaction that records the key, while it runs: the one
+	// whose effect noteResult may note.
+	tx       pgx.Tx
+	result   Result
+	recorded bool // tx has recorded the key (claimInPipeline)
 }
 
 type claimKey struct{}
@@ -73,34 +85,79 @@ func claimFrom(ctx context.Context) *Claim {
 // Consumed reports whether a transaction recorded the key.
 func (c *Claim) Consumed() bool { return c.consumed }
 
-var msgKeyInFlight = i18n.T("En forespørsel med samme Idempotency-Key behandles allerede.",
-	"A request with the same Idempotency-Key is already being processed.")
+// ErrKeyTaken is the refusal of a transaction whose Idempotency-Key an
+// earlier request has recorded (or is recording): the request is a retry,
+// or the key was reused.
+var ErrKeyTaken = apperr.New(apperr.Conflict, i18n.T("En forespørsel med samme Idempotency-Key er allerede tatt imot.",
+	"A request with the same Idempotency-Key was already accepted."))
 
+// begin makes tx the transaction that records the claim, unless an
+// earlier one of the request already has.
+func (c *Claim) begin(tx pgx.Tx) {
+	if c != nil && !c.consumed {
+		c.tx, c.result, c.recorded = tx, Result{}, false
+	}
+}
+
+// end lets go of tx, committed or not.
+func (c *Claim) end(tx pgx.Tx, committed bool) {
+	if c == nil || c.tx != tx {
+		return
+	}
+	c.tx = nil
+	if committed {
+		c.consumed = true
+	}
+}
+
+const recordClaim = `INSERT INTO idempotency_keys (user_id, key, request_hash, result_kind, result_id)
+	VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, 0)) ON CONFLICT DO NOTHING`
+
+// record writes the key and the noted result in tx, unless the
+// pipeline of tx's effect already has (claimInPipeline).
 func (c *Claim) record(ctx context.Context, tx pgx.Tx) error {
-	tag, err := tx.Exec(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash)
-		VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, c.userID, c.key, c.hash)
+	if c == nil || c.tx != tx || c.recorded {
+		return nil
+	}
+	tag, err := tx.Exec(ctx, recordClaim, c.userID, c.key, c.hash, string(c.result.Kind), c.result.ID)
+	return c.recordedBy(tag, err)
+}
+
+func (c *Claim) recordedBy(tag pgconn.CommandTag, err error) error {
 	if err != nil {
 		return translate(err)
 	}
 	if tag.RowsAffected() == 0 {
-		return apperr.New(apperr.Conflict, msgKeyInFlight)
+		return ErrKeyTaken
 	}
-	c.tx = tx
+	c.recorded = true
 	return nil
 }
 
-// noteResult notes, in tx, that the request whose claim is in ctx produced
-// the resource kind/id. It does nothing without a claim, or when tx is not
-// the transaction that recorded the claim (an effect after the first
-// transaction of a request is not what its key stands for).
-func noteResult(ctx context.Context, tx pgx.Tx, kind ResultKind, id int64) error {
+// claimInPipeline queues the recording of the claim in ctx into p, the
+// last round trip of tx's effect, so that it travels with the effect's
+// statements instead of in a round trip of its own. Without a claim for
+// tx it queues nothing.
+func claimInPipeline(ctx context.Context, tx pgx.Tx, p *pipeline) {
 	c := claimFrom(ctx)
-	if c == nil || c.tx != tx {
-		return nil
+	if c == nil || c.tx != tx || c.recorded {
+		return
 	}
-	_, err := tx.Exec(ctx, `UPDATE idempotency_keys SET result_kind = $3, result_id = $4
-		WHERE user_id = $1 AND key = $2`, c.userID, c.key, string(kind), id)
-	return translate(err)
+	p.queue(func(br pgx.BatchResults) error {
+		tag, err := br.Exec()
+		return c.recordedBy(tag, err)
+	}, recordClaim, c.userID, c.key, c.hash, string(c.result.Kind), c.result.ID)
+}
+
+// noteResult notes that the request whose claim is in ctx produced the
+// resource kind/id in tx; the claim records it with the key. It does
+// nothing without a claim, or when tx is not the transaction that records
+// the claim (an effect after the first transaction of a request is not
+// what its key stands for). It must come before claimInPipeline.
+func noteResult(ctx context.Context, tx pgx.Tx, kind ResultKind, id int64) {
+	if c := claimFrom(ctx); c != nil && c.tx == tx {
+		c.result = Result{Kind: kind, ID: id}
+	}
 }
 
 // IdempotentLookup returns what is kept for (userID, key), if anything.
@@ -128,21 +185,6 @@ func (s *Store) IdempotentLookup(ctx context.Context, userID int64, key string) 
 		r.Result = Result{Kind: ResultKind(*kind), ID: *resultID}
 	}
 	return &r, nil
-}
-
-// IdempotentSave keeps the response of a claimed key.
-func (s *Store) IdempotentSave(ctx context.Context, userID int64, key string, status int, contentType string, body []byte) error {
-	// The save need not wait for its WAL to reach the disk: should a
-	// crash lose it, a retry is answered from the result the effect's own
-	// transaction noted (api/replay.go). This spares every POST a second
-	// flush; the three statements go to the server in one round trip.
-	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	b.Queue("SET LOCAL synchronous_commit TO OFF")
-	b.Queue(`UPDATE idempotency_keys SET status = $3, content_type = $4, response = $5
-		WHERE user_id = $1 AND key = $2 AND status IS NULL`, userID, key, status, contentType, body)
-	b.Queue("COMMIT")
-	return translate(s.pool.SendBatch(ctx, b).Close())
 }
 
 // SameRequest reports whether a kept response belongs to a request hash.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -61,5 +62,68 @@ func TestClaimNotesTheResult(t *testing.T) {
 	}
 	if kept := lookup("refused"); kept != nil {
 		t.Errorf("a failed effect kept its key: %+v", kept)
+	}
+}
+
+// TestClaimTakenRollsBack: a request whose key an earlier request has
+// recorded is refused at its transaction's end, and its effect rolls back
+// with it.
+func TestClaimTakenRollsBack(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	fields := model.ApplicationFields{CallID: f.call.ID, Title: "Én gang"}
+	ch := store.Change{ActorID: f.applicant.ID, RequestID: "req-taken", Now: time.Now()}
+	count := func() int {
+		t.Helper()
+		var n int
+		if err := f.st.Pool().QueryRow(ctx, "SELECT count(*) FROM applications WHERE title = $1", fields.Title).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	first, _ := store.WithClaim(ctx, f.applicant.ID, "once", []byte("hash-once"))
+	if _, err := f.st.CreateApplication(first, f.applicant.ID, fields, ch); err != nil {
+		t.Fatal(err)
+	}
+	retry, claim := store.WithClaim(ctx, f.applicant.ID, "once", []byte("hash-once"))
+	_, err := f.st.CreateApplication(retry, f.applicant.ID, fields, ch)
+	if err != store.ErrKeyTaken || claim.Consumed() {
+		t.Fatalf("retry: err %v, consumed %v; want ErrKeyTaken, not consumed", err, claim.Consumed())
+	}
+	if n := count(); n != 1 {
+		t.Errorf("%d applications after the refused retry, want 1", n)
+	}
+}
+
+// TestKeptResponses: responses queued for their keys are saved in the
+// background; after a flush a lookup finds each one, and a key whose
+// response was saved keeps its first response.
+func TestKeptResponses(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	fields := model.ApplicationFields{CallID: f.call.ID, Title: "Svar"}
+	ch := store.Change{ActorID: f.applicant.ID, RequestID: "req-kept", Now: time.Now()}
+	const n = 40
+	for i := range n {
+		key := "kept-" + strconv.Itoa(i)
+		claimed, _ := store.WithClaim(ctx, f.applicant.ID, key, []byte(key))
+		if _, err := f.st.CreateApplication(claimed, f.applicant.ID, fields, ch); err != nil {
+			t.Fatal(err)
+		}
+		f.st.KeepResponse(f.applicant.ID, key, 201, "application/json", []byte(`{"n":`+strconv.Itoa(i)+`}`))
+	}
+	f.st.KeepResponse(f.applicant.ID, "kept-0", 500, "text/plain", []byte("second"))
+	f.st.FlushKeptResponses(ctx)
+	for i := range n {
+		key := "kept-" + strconv.Itoa(i)
+		kept, err := f.st.IdempotentLookup(ctx, f.applicant.ID, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := `{"n":` + strconv.Itoa(i) + `}`
+		if kept == nil || !kept.Done || kept.Status != 201 || kept.ContentType != "application/json" || string(kept.Body) != want {
+			t.Fatalf("%s kept %+v, want 201 %s", key, kept, want)
+		}
 	}
 }

@@ -64,14 +64,46 @@ func migrateJobQueue(ctx context.Context, s *Store) error {
 // not told of their own event, and nobody who has declared a conflict of
 // interest in the application is told anything about it.
 func (s *Store) notifyTx(ctx context.Context, tx pgx.Tx, ch Change, notices ...notify.Notice) error {
+	var p pipeline
+	mails, err := queueNotices(&p, ch, notices...)
+	if err != nil {
+		return err
+	}
+	if err := p.send(ctx, tx); err != nil {
+		return err
+	}
+	return s.queueMail(ctx, tx, *mails)
+}
+
+// queueNotices adds to p the statements that write the notices'
+// notifications (see notifyTx); once p is sent, the returned list holds
+// the mail jobs of those to be mailed at once, for queueMail.
+func queueNotices(p *pipeline, ch Change, notices ...notify.Notice) (*[]river.InsertManyParams, error) {
 	var jobs []river.InsertManyParams
 	for _, n := range notices {
 		role, _ := n.To.Role()
 		params, err := json.Marshal(n.Params)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		rows, err := tx.Query(ctx, `WITH app AS (
+		p.queue(func(br pgx.BatchResults) error {
+			rows, err := br.Query()
+			if err != nil {
+				return translate(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id int64
+				var mode string
+				if err := rows.Scan(&id, &mode); err != nil {
+					return translate(err)
+				}
+				if notify.Mode(mode) == notify.Immediately {
+					jobs = append(jobs, river.InsertManyParams{Args: DeliverMail{NotificationID: id}})
+				}
+			}
+			return translate(rows.Err())
+		}, `WITH app AS (
 				SELECT a.id, a.applicant_id, u.leader_id FROM applications a JOIN users u ON u.id = a.applicant_id WHERE a.id = $3
 			), recipients AS (
 				SELECT u.id FROM users u, app
@@ -89,29 +121,19 @@ func (s *Store) notifyTx(ctx context.Context, tx pgx.Tx, ch Change, notices ...n
 			RETURNING id, mail`,
 			string(n.To), n.UserID, n.ApplicationID, string(role), ch.actor(), string(n.Kind), n.ReportID, n.PayoutID,
 			params, string(notify.DefaultMode), ch.Now)
-		if err != nil {
-			return translate(err)
-		}
-		for rows.Next() {
-			var id int64
-			var mode string
-			if err := rows.Scan(&id, &mode); err != nil {
-				rows.Close()
-				return translate(err)
-			}
-			if notify.Mode(mode) == notify.Immediately {
-				jobs = append(jobs, river.InsertManyParams{Args: DeliverMail{NotificationID: id}})
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return translate(err)
-		}
 	}
+	return &jobs, nil
+}
+
+// queueMail inserts the mail jobs of notifications in tx, the
+// notifications' own transaction.
+func (s *Store) queueMail(ctx context.Context, tx pgx.Tx, jobs []river.InsertManyParams) error {
 	if len(jobs) == 0 {
 		return nil
 	}
-	if _, err := s.jobs.InsertManyFastTx(ctx, tx, jobs); err != nil {
+	// InsertManyTx is one INSERT; InsertManyFastTx's COPY costs a round
+	// trip more, with the application's row lock held all the while.
+	if _, err := s.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
 		return translate(err)
 	}
 	return nil

@@ -227,9 +227,7 @@ func (s *Store) PayoutTransition(ctx context.Context, id int64, ch Change, decid
 				return translate(err)
 			}
 		}
-		if err := noteResult(ctx, tx, ResultPayout, id); err != nil {
-			return err
-		}
+		noteResult(ctx, tx, ResultPayout, id)
 		p, err = scanPayout(tx.QueryRow(ctx, "SELECT "+payoutColumns+" FROM payouts p WHERE p.id = $1", id))
 		return err
 	})

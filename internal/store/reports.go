@@ -191,9 +191,7 @@ func (s *Store) ReportTransition(ctx context.Context, id int64, ch Change, decid
 				return err
 			}
 		}
-		if err := noteResult(ctx, tx, ResultReport, id); err != nil {
-			return err
-		}
+		noteResult(ctx, tx, ResultReport, id)
 		r, err = scanReport(tx.QueryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.id = $1", id))
 		return err
 	})

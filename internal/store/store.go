@@ -21,8 +21,9 @@ import (
 
 // Store is the database.
 type Store struct {
-	pool *pgxpool.Pool
-	jobs *river.Client[pgx.Tx] // inserts jobs in the caller's transaction (outbox.go)
+	pool   *pgxpool.Pool
+	jobs   *river.Client[pgx.Tx] // inserts jobs in the caller's transaction (outbox.go)
+	keeper *keeper               // saves idempotent responses (keeper.go)
 }
 
 // Open connects to the database at url. It does not wait for the server:
@@ -44,11 +45,15 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	s.keeper = startKeeper(pool)
 	return s, nil
 }
 
-// Close closes every connection.
-func (s *Store) Close() { s.pool.Close() }
+// Close saves the responses still queued and closes every connection.
+func (s *Store) Close() {
+	s.keeper.stop()
+	s.pool.Close()
+}
 
 // Pool exposes the pool to the tests and tools that need raw SQL.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -67,8 +72,10 @@ func (s *Store) Ping(ctx context.Context) error {
 // Transact runs fn in a transaction and commits it, retrying a few times when
 // PostgreSQL reports a serialization failure or deadlock. fn must not have
 // effects outside the transaction. A pending idempotency claim in ctx is
-// recorded in the first transaction that runs, so the key and the effect
-// commit together; fn notes what the effect produced with noteResult.
+// recorded at the end of the first transaction that runs, so the key and
+// the effect commit together; fn notes what the effect produced with
+// noteResult, and may send the claim with its last round trip
+// (claimInPipeline).
 func (s *Store) Transact(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	const attempts = 5
 	var err error
@@ -87,28 +94,24 @@ func (s *Store) transactOnce(ctx context.Context, fn func(tx pgx.Tx) error) (err
 		return translate(err)
 	}
 	claim := claimFrom(ctx)
+	claim.begin(tx)
+	committed := false
 	defer func() {
-		if claim != nil && claim.tx == tx {
-			claim.tx = nil
-		}
+		claim.end(tx, committed)
 		if err != nil {
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	if claim != nil && !claim.consumed {
-		if err := claim.record(ctx, tx); err != nil {
-			return err
-		}
-	}
 	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := claim.record(ctx, tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return translate(err)
 	}
-	if claim != nil {
-		claim.consumed = true
-	}
+	committed = true
 	return nil
 }
 
