@@ -143,34 +143,39 @@ func (c Change) actor() *int64 {
 func (s *Store) CreateApplication(ctx context.Context, applicantID int64, f model.ApplicationFields, ch Change) (model.Application, error) {
 	var a model.Application
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		// The id comes first, so that every write after it can go to the
+		// server in one round trip.
 		var id int64
-		err := tx.QueryRow(ctx, `WITH i AS (SELECT nextval(pg_get_serial_sequence('applications', 'id')) AS id)
-			INSERT INTO applications (id, case_number, applicant_id, call_id, title, summary, need, solution,
+		if err := tx.QueryRow(ctx, "SELECT nextval(pg_get_serial_sequence('applications', 'id'))").Scan(&id); err != nil {
+			return translate(err)
+		}
+		noteResult(ctx, tx, ResultApplication, id)
+		var p pipeline
+		p.exec(`INSERT INTO applications (id, case_number, applicant_id, call_id, title, summary, need, solution,
 			adoption_plan, expected_benefits, budget_lines, own_contribution_ore, requested_amount_ore, unit, partners,
 			start_date, end_date, created_at, updated_at, cost_centre, project_number, org_number, account_number)
 			OVERRIDING SYSTEM VALUE
-			SELECT i.id, '0000/' || lpad(i.id::text, greatest(4, length(i.id::text)), '0'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-				NULLIF($14, '')::date, NULLIF($15, '')::date, $16, $16, $17, $18, $19, $20 FROM i
-			RETURNING id`,
+			VALUES ($21, $22, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+				NULLIF($14, '')::date, NULLIF($15, '')::date, $16, $16, $17, $18, $19, $20)`,
 			applicantID, f.CallID, f.Title, f.Summary, f.Need, f.Solution,
 			f.AdoptionPlan, f.ExpectedBenefits, nonNilLines(f.BudgetLines), f.OwnContributionOre, f.RequestedAmountOre,
 			f.Unit, nonNilStrings(f.Partners), f.StartDate, f.EndDate, ch.Now,
-			f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber).Scan(&id)
-		if err != nil {
-			return translate(err)
-		}
-		if err := appendHistory(ctx, tx, id, 1, ch, model.EventCreated, "", workflow.Draft, ""); err != nil {
-			return err
-		}
-		noteResult(ctx, tx, ResultApplication, id)
+			f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber, id, fmt.Sprintf("0000/%04d", id))
+		queueHistory(&p, id, 1, ch, model.EventCreated, "", workflow.Draft, "")
+		// The key before the number: a retry waiting on its key holds no
+		// lock on the counter meanwhile.
+		claimInPipeline(ctx, tx, &p)
 		year := ch.Now.In(workflow.Oslo).Year()
-		a, err = scanApplication(tx.QueryRow(ctx, `WITH n AS (
+		p.queue(func(br pgx.BatchResults) (err error) {
+			a, err = scanApplication(br.QueryRow())
+			return err
+		}, `WITH n AS (
 				INSERT INTO case_number_counters (year, last) VALUES ($1, 1)
 				ON CONFLICT (year) DO UPDATE SET last = case_number_counters.last + 1 RETURNING last)
 			UPDATE applications a SET case_number = $1::text || '/' || lpad(n.last::text, greatest(4, length(n.last::text)), '0')
 			FROM n WHERE a.id = $2
-			RETURNING `+applicationColumns, year, id))
-		return err
+			RETURNING `+applicationColumns, year, id)
+		return p.send(ctx, tx)
 	})
 	return a, err
 }
@@ -250,19 +255,23 @@ func (s *Store) UpdateApplication(ctx context.Context, id int64, f model.Applica
 		if err := check(cur); err != nil {
 			return err
 		}
-		// RETURNING spares reading the row back after the history row.
-		a, err = scanApplication(tx.QueryRow(ctx, `UPDATE applications a SET call_id = $2, title = $3, summary = $4, need = $5, solution = $6,
+		// The row, its history row and the key in one round trip;
+		// RETURNING spares reading the row back.
+		var p pipeline
+		p.queue(func(br pgx.BatchResults) (err error) {
+			a, err = scanApplication(br.QueryRow())
+			return err
+		}, `UPDATE applications a SET call_id = $2, title = $3, summary = $4, need = $5, solution = $6,
 			adoption_plan = $7, expected_benefits = $8, budget_lines = $9, own_contribution_ore = $10,
 			requested_amount_ore = $11, unit = $12, partners = $13, start_date = NULLIF($14, '')::date,
 			end_date = NULLIF($15, '')::date, version = version + 1, updated_at = $16,
 			cost_centre = $17, project_number = $18, org_number = $19, account_number = $20 WHERE a.id = $1 RETURNING `+applicationColumns,
 			id, f.CallID, f.Title, f.Summary, f.Need, f.Solution, f.AdoptionPlan, f.ExpectedBenefits,
 			nonNilLines(f.BudgetLines), f.OwnContributionOre, f.RequestedAmountOre, f.Unit, nonNilStrings(f.Partners),
-			f.StartDate, f.EndDate, ch.Now, f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber))
-		if err != nil {
-			return err
-		}
-		return appendHistory(ctx, tx, id, cur.Version+1, ch, model.EventEdited, cur.State, cur.State, "")
+			f.StartDate, f.EndDate, ch.Now, f.CostCentre, f.ProjectNumber, f.OrgNumber, f.AccountNumber)
+		queueHistory(&p, id, cur.Version+1, ch, model.EventEdited, cur.State, cur.State, "")
+		claimInPipeline(ctx, tx, &p)
+		return p.send(ctx, tx)
 	})
 	return a, err
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -64,25 +65,37 @@ func (s *Store) AttachedBytes(ctx context.Context, appID int64) (int64, error) {
 // then have. The history row is written in the same transaction.
 func (s *Store) AddAttachment(ctx context.Context, at model.Attachment, ch Change, check func(cur model.Application, totalAfter int64) error) (model.Attachment, error) {
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		cur, err := lockApplication(ctx, tx, at.ApplicationID)
-		if err != nil {
-			return err
-		}
+		// The row lock, the total so far and the new row's id in one
+		// round trip; the writes in another.
+		var cur model.Application
 		var total int64
-		if err := tx.QueryRow(ctx, "SELECT COALESCE(sum(size), 0) FROM attachments WHERE application_id = $1", at.ApplicationID).Scan(&total); err != nil {
-			return translate(err)
+		var lock pipeline
+		lock.queue(func(br pgx.BatchResults) (err error) {
+			cur, err = scanApplication(br.QueryRow())
+			if apperr.Is(err, apperr.NotFound) {
+				return apperr.New(apperr.NotFound, msgNoApplication)
+			}
+			return err
+		}, "SELECT "+applicationColumns+" FROM applications a WHERE a.id = $1 FOR UPDATE", at.ApplicationID)
+		lock.queue(func(br pgx.BatchResults) error {
+			return translate(br.QueryRow().Scan(&total, &at.ID))
+		}, `SELECT COALESCE(sum(size), 0), nextval(pg_get_serial_sequence('attachments', 'id'))
+			FROM attachments WHERE application_id = $1`, at.ApplicationID)
+		if err := lock.send(ctx, tx); err != nil {
+			return err
 		}
 		if err := check(cur, total+at.Size); err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO attachments (application_id, object_key, name, content_type, size, sha256, uploaded_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, created_at`,
-			at.ApplicationID, at.ObjectKey, at.Name, at.ContentType, at.Size, at.SHA256, at.UploadedBy, ch.Now).Scan(&at.ID, &at.CreatedAt)
-		if err != nil {
-			return translate(err)
-		}
+		at.CreatedAt = ch.Now.Truncate(time.Microsecond) // as PostgreSQL keeps it
 		noteResult(ctx, tx, ResultAttachment, at.ID)
-		return appendAccess(ctx, tx, at.ApplicationID, ch, model.EventAttachmentAdded, cur.State, at.Name)
+		var p pipeline
+		p.exec(`INSERT INTO attachments (id, application_id, object_key, name, content_type, size, sha256, uploaded_by, created_at)
+			OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			at.ID, at.ApplicationID, at.ObjectKey, at.Name, at.ContentType, at.Size, at.SHA256, at.UploadedBy, ch.Now)
+		queueAccess(&p, at.ApplicationID, ch, model.EventAttachmentAdded, cur.State, at.Name)
+		claimInPipeline(ctx, tx, &p)
+		return p.send(ctx, tx)
 	})
 	return at, err
 }
@@ -128,10 +141,17 @@ func (s *Store) RecordAccess(ctx context.Context, appID int64, ch Change, event,
 	})
 }
 
+const insertAccess = `INSERT INTO application_events (application_id, version, actor_id, event, from_state, to_state, comment, request_id, created_at)
+	VALUES ($1, NULL, $2, $3, $4, $4, $5, $6, $7)`
+
 func appendAccess(ctx context.Context, tx pgx.Tx, appID int64, ch Change, event string, state workflow.State, comment string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO application_events (application_id, version, actor_id, event, from_state, to_state, comment, request_id, created_at)
-		VALUES ($1, NULL, $2, $3, $4, $4, $5, $6, $7)`, appID, ch.actor(), event, string(state), comment, ch.RequestID, ch.Now)
+	_, err := tx.Exec(ctx, insertAccess, appID, ch.actor(), event, string(state), comment, ch.RequestID, ch.Now)
 	return translate(err)
+}
+
+// queueAccess is appendAccess in a pipeline.
+func queueAccess(p *pipeline, appID int64, ch Change, event string, state workflow.State, comment string) {
+	p.exec(insertAccess, appID, ch.actor(), event, string(state), comment, ch.RequestID, ch.Now)
 }
 
 // AttachmentKeyExists reports whether a row refers to an object key; the
