@@ -137,9 +137,10 @@ func (c Change) actor() *int64 {
 // Case numbers have no gaps, so they come from a counter row per year
 // that every creation locks. The lock is taken by the transaction's last
 // statement: the application is written under a provisional number
-// ("0000/" and its id, never seen outside the transaction) and numbered at the
-// end, so that concurrent creations queue only for that statement and the
-// commit, not for the whole transaction.
+// ("0000/" and its id, never seen outside the transaction) and numbered at
+// the end, in the same round trip as the COMMIT, so that concurrent
+// creations queue only for that statement and the commit, not for the
+// whole transaction nor for a round trip to this process.
 func (s *Store) CreateApplication(ctx context.Context, applicantID int64, f model.ApplicationFields, ch Change) (model.Application, error) {
 	var a model.Application
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
@@ -175,7 +176,7 @@ func (s *Store) CreateApplication(ctx context.Context, applicantID int64, f mode
 			UPDATE applications a SET case_number = $1::text || '/' || lpad(n.last::text, greatest(4, length(n.last::text)), '0')
 			FROM n WHERE a.id = $2
 			RETURNING `+applicationColumns, year, id)
-		return p.send(ctx, tx)
+		return p.sendCommitting(ctx, tx)
 	})
 	return a, err
 }

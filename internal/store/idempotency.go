@@ -110,8 +110,12 @@ func (c *Claim) end(tx pgx.Tx, committed bool) {
 	}
 }
 
+// recordClaim fails on a key already recorded (after waiting for the
+// transaction recording it, if it is still running): a failed statement,
+// not an empty result, so that nothing after it in its transaction can
+// commit, even a COMMIT sent in the same round trip (sendCommitting).
 const recordClaim = `INSERT INTO idempotency_keys (user_id, key, request_hash, result_kind, result_id)
-	VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, 0)) ON CONFLICT DO NOTHING`
+	VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, 0))`
 
 // record writes the key and the noted result in tx, unless the
 // pipeline of tx's effect already has (claimInPipeline).
@@ -119,16 +123,17 @@ func (c *Claim) record(ctx context.Context, tx pgx.Tx) error {
 	if c == nil || c.tx != tx || c.recorded {
 		return nil
 	}
-	tag, err := tx.Exec(ctx, recordClaim, c.userID, c.key, c.hash, string(c.result.Kind), c.result.ID)
-	return c.recordedBy(tag, err)
+	_, err := tx.Exec(ctx, recordClaim, c.userID, c.key, c.hash, string(c.result.Kind), c.result.ID)
+	return c.recordedBy(err)
 }
 
-func (c *Claim) recordedBy(tag pgconn.CommandTag, err error) error {
+func (c *Claim) recordedBy(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" && pe.TableName == "idempotency_keys" {
+		return ErrKeyTaken
+	}
 	if err != nil {
 		return translate(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return ErrKeyTaken
 	}
 	c.recorded = true
 	return nil
@@ -144,8 +149,8 @@ func claimInPipeline(ctx context.Context, tx pgx.Tx, p *pipeline) {
 		return
 	}
 	p.queue(func(br pgx.BatchResults) error {
-		tag, err := br.Exec()
-		return c.recordedBy(tag, err)
+		_, err := br.Exec()
+		return c.recordedBy(err)
 	}, recordClaim, c.userID, c.key, c.hash, string(c.result.Kind), c.result.ID)
 }
 
