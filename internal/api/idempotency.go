@@ -51,13 +51,7 @@ func idempotent(st *store.Store, replays map[string]replay) func(http.Handler) h
 			if isUpload(r) {
 				// A file may be large: a retry of an upload is answered
 				// before its bytes are stored again.
-				kept, err := st.IdempotentLookup(r.Context(), u.ID, key)
-				if err != nil {
-					httpx.WriteError(w, r, err)
-					return
-				}
-				if kept != nil {
-					answerKept(w, r, u, kept, hash, replays)
+				if answeredFromKey(w, r, st, u, key, hash, replays) {
 					return
 				}
 			}
@@ -70,19 +64,26 @@ func idempotent(st *store.Store, replays map[string]replay) func(http.Handler) h
 			case rec.status >= http.StatusBadRequest:
 				// Refused: perhaps because the key was used before.
 				st.FlushKeptResponses(r.Context())
-				kept, err := st.IdempotentLookup(r.Context(), u.ID, key)
-				if err != nil {
-					httpx.WriteError(w, r, err)
-					return
-				}
-				if kept != nil {
-					answerKept(w, r, u, kept, hash, replays)
+				if answeredFromKey(w, r, st, u, key, hash, replays) {
 					return
 				}
 			}
 			rec.sendTo(w)
 		})
 	}
+}
+
+// answeredFromKey looks the key up and, when it keeps anything (or the
+// lookup fails), answers the request; it reports whether it did.
+func answeredFromKey(w http.ResponseWriter, r *http.Request, st *store.Store, u model.User, key string, hash []byte, replays map[string]replay) bool {
+	kept, err := st.IdempotentLookup(r.Context(), u.ID, key)
+	switch {
+	case err != nil:
+		httpx.WriteError(w, r, err)
+	case kept != nil:
+		answerKept(w, r, u, kept, hash, replays)
+	}
+	return err != nil || kept != nil
 }
 
 // answerKept answers a request with what its key keeps.

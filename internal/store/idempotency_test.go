@@ -10,6 +10,7 @@ import (
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
 	"nyttig/internal/store"
+	"nyttig/workflow"
 )
 
 // TestClaimNotesTheResult: an effect run under a claim records the key and
@@ -93,6 +94,31 @@ func TestClaimTakenRollsBack(t *testing.T) {
 	}
 	if n := count(); n != 1 {
 		t.Errorf("%d applications after the refused retry, want 1", n)
+	}
+
+	// A transition sends its key with its writes: a taken key rolls them
+	// back too, whatever the event decided.
+	a, err := f.st.CreateApplication(ctx, f.applicant.ID, fields, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := func(model.Application, model.Call) (store.Decision, error) {
+		return store.Decision{To: workflow.Withdrawn, Event: workflow.Withdraw}, nil
+	}
+	moved, claim := store.WithClaim(ctx, f.applicant.ID, "move", []byte("hash-move"))
+	if _, err := f.st.Transition(moved, a.ID, ch, next); err != nil || !claim.Consumed() {
+		t.Fatalf("first transition: %v, consumed %v", err, claim.Consumed())
+	}
+	again, claim := store.WithClaim(ctx, f.applicant.ID, "move", []byte("hash-move"))
+	if _, err := f.st.Transition(again, a.ID, ch, next); err != store.ErrKeyTaken || claim.Consumed() {
+		t.Fatalf("retried transition: err %v, consumed %v; want ErrKeyTaken", err, claim.Consumed())
+	}
+	history, err := f.st.History(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(history) != 2 {
+		t.Errorf("%d history rows after a refused retry, want 2 (created, withdrawn)", len(history))
 	}
 }
 
