@@ -342,14 +342,62 @@ minio_healthy() {
 	curl -fsS -m 2 -o /dev/null "http://$MINIO_HOST:$MINIO_PORT/minio/health/live" 2>/dev/null
 }
 
-# minio_pid — the pid of the MinIO this script started, if it still runs.
-minio_pid() {
+# started_pid NAME — the pid in $RUN/NAME.pid, if that process still runs
+# and is NAME (a pid file can outlive its process, and the pid be reused).
+started_pid() {
 	local pid
-	[[ -f $RUN/minio.pid ]] || return 1
-	pid=$(<"$RUN/minio.pid")
+	[[ -f $RUN/$1.pid ]] || return 1
+	pid=$(<"$RUN/$1.pid")
 	[[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
-		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q minio || return 1
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$1" || return 1
 	printf '%s\n' "$pid"
+}
+
+# await_healthy LABEL NAME PID CHECK WHAT — wait up to 30 s for CHECK to
+# pass; die with the log's tail if the process exits or it never passes.
+await_healthy() {
+	local label=$1 name=$2 pid=$3 check=$4 what=$5 i
+	for ((i = 0; i < 150; i++)); do # 30 s
+		if "$check"; then
+			log "$label is up (pid $pid)"
+			return 0
+		fi
+		if ! kill -0 "$pid" 2>/dev/null; then
+			rm -f "$RUN/$name.pid"
+			tail -n 20 "$LOGDIR/$name.log" >&2 || true
+			die "$label exited during start-up (log: $LOGDIR/$name.log)"
+		fi
+		sleep 0.2
+	done
+	tail -n 20 "$LOGDIR/$name.log" >&2 || true
+	die "$label did not answer on $what within 30 s"
+}
+
+# stop_started LABEL NAME [-v] — stop the process this script started as
+# NAME: TERM, then KILL after 15 s. -v says so when none runs.
+stop_started() {
+	local label=$1 name=$2 pid i
+	if ! pid=$(started_pid "$name"); then
+		if [[ -f $RUN/$name.pid ]]; then
+			log "$label had already stopped"
+			rm -f "$RUN/$name.pid"
+		elif [[ ${3:-} == -v ]]; then
+			log "$label is not running"
+		fi
+		return 1
+	fi
+	log "stopping $label (pid $pid)"
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < 75; i++)); do # 15 s
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "$label did not stop; killing it"
+		kill -KILL "$pid" 2>/dev/null || true
+		sleep 0.5
+	fi
+	rm -f "$RUN/$name.pid"
 }
 
 # go_install NAME MODULE VERSION BIN MINUTES — build a pinned Go program
@@ -394,14 +442,14 @@ install_minio() { go_install MinIO github.com/minio/minio "$MINIO_VERSION" "$MIN
 minio_up() {
 	local pid
 	if minio_healthy; then
-		if pid=$(minio_pid); then
+		if pid=$(started_pid minio); then
 			log "MinIO already running (pid $pid, http://$MINIO_HOST:$MINIO_PORT)"
 		else
 			log "MinIO: reusing the server that answers on $MINIO_HOST:$MINIO_PORT (not started by this script; it must accept $MINIO_USER/$MINIO_PASSWORD)"
 		fi
 		return 0
 	fi
-	if ! pid=$(minio_pid); then
+	if ! pid=$(started_pid minio); then
 		port_open "$MINIO_PORT" &&
 			die "port $MINIO_PORT is taken by something that is not a healthy MinIO"
 		install_minio
@@ -416,46 +464,12 @@ minio_up() {
 		printf '%s\n' "$pid" >"$RUN/minio.pid"
 		STARTED_NOW=1
 	fi
-	local i
-	for ((i = 0; i < 150; i++)); do # 30 s
-		if minio_healthy; then
-			log "MinIO is up (pid $pid)"
-			return 0
-		fi
-		if ! kill -0 "$pid" 2>/dev/null; then
-			rm -f "$RUN/minio.pid"
-			tail -n 20 "$LOGDIR/minio.log" >&2 || true
-			die "MinIO exited during start-up (log: $LOGDIR/minio.log)"
-		fi
-		sleep 0.2
-	done
-	tail -n 20 "$LOGDIR/minio.log" >&2 || true
-	die "MinIO did not answer on http://$MINIO_HOST:$MINIO_PORT/minio/health/live within 30 s"
+	await_healthy MinIO minio "$pid" minio_healthy "http://$MINIO_HOST:$MINIO_PORT/minio/health/live"
 }
 
 minio_down() {
-	local pid i
-	if ! pid=$(minio_pid); then
-		if [[ -f $RUN/minio.pid ]]; then
-			log "MinIO had already stopped"
-			rm -f "$RUN/minio.pid"
-		elif [[ ${1:-} == -v ]]; then
-			log "MinIO is not running"
-		fi
-		return 0
-	fi
-	log "stopping MinIO (pid $pid)"
-	kill -TERM "$pid" 2>/dev/null || true
-	for ((i = 0; i < 75; i++)); do # 15 s
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.2
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		log "MinIO did not stop; killing it"
-		kill -KILL "$pid" 2>/dev/null || true
-		sleep 0.5
-	fi
-	rm -f "$RUN/minio.pid"
+	local i
+	stop_started MinIO minio "$@" || return 0
 	# The port must be free again before a test goes on to expect an outage.
 	for ((i = 0; i < 50; i++)); do
 		port_open "$MINIO_PORT" || return 0
@@ -474,15 +488,6 @@ mailpit_healthy() {
 		port_open "$MAILPIT_SMTP_PORT"
 }
 
-# mailpit_pid — the pid of the Mailpit this script started, if it still runs.
-mailpit_pid() {
-	local pid
-	[[ -f $RUN/mailpit.pid ]] || return 1
-	pid=$(<"$RUN/mailpit.pid")
-	[[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
-		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q mailpit || return 1
-	printf '%s\n' "$pid"
-}
 
 install_mailpit() { go_install Mailpit github.com/axllent/mailpit "$MAILPIT_VERSION" "$MAILPIT_BIN" "a minute"; }
 
@@ -490,14 +495,14 @@ install_mailpit() { go_install Mailpit github.com/axllent/mailpit "$MAILPIT_VERS
 mailpit_up() {
 	local pid
 	if mailpit_healthy; then
-		if pid=$(mailpit_pid); then
+		if pid=$(started_pid mailpit); then
 			log "Mailpit already running (pid $pid, http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT)"
 		else
 			log "Mailpit: reusing the server that answers on $MAILPIT_HOST:$MAILPIT_HTTP_PORT (SMTP :$MAILPIT_SMTP_PORT; not started by this script)"
 		fi
 		return 0
 	fi
-	if ! pid=$(mailpit_pid); then
+	if ! pid=$(started_pid mailpit); then
 		port_open "$MAILPIT_SMTP_PORT" &&
 			die "port $MAILPIT_SMTP_PORT is taken by something that is not a healthy Mailpit"
 		port_open "$MAILPIT_HTTP_PORT" &&
@@ -517,44 +522,11 @@ mailpit_up() {
 		printf '%s\n' "$pid" >"$RUN/mailpit.pid"
 		STARTED_NOW=1
 	fi
-	local i
-	for ((i = 0; i < 150; i++)); do # 30 s
-		if mailpit_healthy; then
-			log "Mailpit is up (pid $pid)"
-			return 0
-		fi
-		if ! kill -0 "$pid" 2>/dev/null; then
-			rm -f "$RUN/mailpit.pid"
-			tail -n 20 "$LOGDIR/mailpit.log" >&2 || true
-			die "Mailpit exited during start-up (log: $LOGDIR/mailpit.log)"
-		fi
-		sleep 0.2
-	done
-	tail -n 20 "$LOGDIR/mailpit.log" >&2 || true
-	die "Mailpit did not answer on http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT/readyz and SMTP :$MAILPIT_SMTP_PORT within 30 s"
+	await_healthy Mailpit mailpit "$pid" mailpit_healthy "http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT/readyz and SMTP :$MAILPIT_SMTP_PORT"
 }
 
 mailpit_down() {
-	local pid i
-	if ! pid=$(mailpit_pid); then
-		if [[ -f $RUN/mailpit.pid ]]; then
-			log "Mailpit had already stopped"
-			rm -f "$RUN/mailpit.pid"
-		fi
-		return 0
-	fi
-	log "stopping Mailpit (pid $pid)"
-	kill -TERM "$pid" 2>/dev/null || true
-	for ((i = 0; i < 75; i++)); do # 15 s
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.2
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		log "Mailpit did not stop; killing it"
-		kill -KILL "$pid" 2>/dev/null || true
-		sleep 0.5
-	fi
-	rm -f "$RUN/mailpit.pid"
+	stop_started Mailpit mailpit || true
 }
 
 # --------------------------------------------------------------------------
@@ -651,7 +623,7 @@ cmd_status() {
 		echo "PostgreSQL: down (up would start a private cluster on 127.0.0.1:$PG_PRIVATE_PORT)"
 		rc=3
 	fi
-	if pid=$(minio_pid) && minio_healthy; then
+	if pid=$(started_pid minio) && minio_healthy; then
 		echo "MinIO:      http://$MINIO_HOST:$MINIO_PORT (console :$MINIO_CONSOLE_PORT) — pid $pid, started by services.sh"
 	elif minio_healthy; then
 		echo "MinIO:      http://$MINIO_HOST:$MINIO_PORT — running, not started by services.sh"
@@ -659,7 +631,7 @@ cmd_status() {
 		echo "MinIO:      down"
 		rc=3
 	fi
-	if pid=$(mailpit_pid) && mailpit_healthy; then
+	if pid=$(started_pid mailpit) && mailpit_healthy; then
 		echo "Mailpit:    http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT (SMTP $MAILPIT_HOST:$MAILPIT_SMTP_PORT) — pid $pid, started by services.sh"
 	elif mailpit_healthy; then
 		echo "Mailpit:    http://$MAILPIT_HOST:$MAILPIT_HTTP_PORT (SMTP $MAILPIT_HOST:$MAILPIT_SMTP_PORT) — running, not started by services.sh"
@@ -693,7 +665,7 @@ main() {
 	status) cmd_status ;;
 	minio-stop)
 		take_lock
-		if ! minio_pid >/dev/null && minio_healthy; then
+		if ! started_pid minio >/dev/null && minio_healthy; then
 			die "the MinIO on $MINIO_HOST:$MINIO_PORT was not started by services.sh; cannot stop it"
 		fi
 		minio_down -v
