@@ -70,19 +70,6 @@ func (a *api) letterPreview(w http.ResponseWriter, r *http.Request, u model.User
 	return nil
 }
 
-func (a *api) getLetterTemplate(w http.ResponseWriter, r *http.Request, u model.User) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	t, err := a.grants.LetterTemplate(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, t)
-	return nil
-}
-
 func (a *api) putLetterTemplate(w http.ResponseWriter, r *http.Request, u model.User) error {
 	id, err := idParam(r)
 	if err != nil {

@@ -60,19 +60,6 @@ func (a *api) publicProject(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) getPublication(w http.ResponseWriter, r *http.Request, u model.User) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	p, err := a.grants.Publication(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, p)
-	return nil
-}
-
 func (a *api) putPublication(w http.ResponseWriter, r *http.Request, u model.User) error {
 	id, err := idParam(r)
 	if err != nil {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -15,6 +16,23 @@ import (
 )
 
 func idParam(r *http.Request) (int64, error) { return httpx.IDParam(chi.URLParam(r, "id")) }
+
+// readByID is a handler that answers with what get gives the user for the
+// {id} of the path.
+func readByID[T any](get func(context.Context, model.User, int64) (T, error)) func(http.ResponseWriter, *http.Request, model.User) error {
+	return func(w http.ResponseWriter, r *http.Request, u model.User) error {
+		id, err := idParam(r)
+		if err != nil {
+			return err
+		}
+		v, err := get(r.Context(), u, id)
+		if err != nil {
+			return err
+		}
+		httpx.WriteJSON(w, http.StatusOK, v)
+		return nil
+	}
+}
 
 // rubricBody is the body of PUT /calls/{id}/rubric.
 type rubricBody struct {
@@ -182,32 +200,6 @@ func (a *api) submitMyReview(w http.ResponseWriter, r *http.Request, u model.Use
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, rev)
-	return nil
-}
-
-func (a *api) listReviews(w http.ResponseWriter, r *http.Request, u model.User) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	sum, err := a.grants.Reviews(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, sum)
-	return nil
-}
-
-func (a *api) ranking(w http.ResponseWriter, r *http.Request, u model.User) error {
-	id, err := idParam(r)
-	if err != nil {
-		return err
-	}
-	rk, err := a.grants.Ranking(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, rk)
 	return nil
 }
 
