@@ -99,13 +99,18 @@ type lossy struct {
 	seen map[string]bool
 }
 
-func (l *lossy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// first reports whether r is the first request with its key.
+func (l *lossy) first(r *http.Request) bool {
 	key := r.Header.Get("Idempotency-Key")
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	first := key != "" && !l.seen[key]
 	l.seen[key] = true
-	l.mu.Unlock()
-	if !first {
+	return first
+}
+
+func (l *lossy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !l.first(r) {
 		l.h.ServeHTTP(w, r)
 		return
 	}
@@ -159,18 +164,15 @@ type unsaved struct {
 }
 
 func (u *unsaved) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	key := r.Header.Get("Idempotency-Key")
-	u.mu.Lock()
-	first := key != "" && !u.seen[key]
-	u.seen[key] = true
-	u.mu.Unlock()
-	if !first {
+	if !u.first(r) {
 		u.h.ServeHTTP(w, r)
 		return
 	}
 	u.h.ServeHTTP(httptest.NewRecorder(), r)
+	// The response is saved in the background: wait for it, then undo it.
+	u.st.FlushKeptResponses(r.Context())
 	if _, err := u.st.Pool().Exec(r.Context(), `UPDATE idempotency_keys SET status = NULL, content_type = NULL, response = NULL
-		WHERE key = $1`, key); err != nil {
+		WHERE key = $1`, r.Header.Get("Idempotency-Key")); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
