@@ -10,7 +10,6 @@ import (
 
 	"github.com/minio/minio-go/v7"
 
-	"nyttig/internal/loadgen"
 	"nyttig/internal/money"
 )
 
@@ -36,17 +35,7 @@ func TestCrash(t *testing.T) {
 	s := startServer(t, svc)
 	f := newFixture(t, svc.databaseURL, scale.clients, money.FromKroner(10_000_000))
 
-	stop := make(chan struct{})
-	results := make(chan loadgen.Result, 1)
-	go func() {
-		cfg := f.load(s, "crash")
-		cfg.Stop = stop
-		res, err := loadgen.Run(context.Background(), cfg)
-		if err != nil {
-			t.Error(err)
-		}
-		results <- res
-	}()
+	stop := f.loadInBackground(t, s, "crash")
 
 	var downtime time.Duration
 	for i := range scale.crashes {
@@ -64,8 +53,7 @@ func TestCrash(t *testing.T) {
 	// Some load on the last incarnation too, then let every client finish
 	// the application it is on.
 	f.waitApplications(t, 1)
-	close(stop)
-	res := <-results
+	res := stop()
 	countOps(res.Requests)
 
 	reportFailures(t, res)

@@ -2,7 +2,6 @@ package reliability
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"nyttig/internal/httpx"
-	"nyttig/internal/loadgen"
 	"nyttig/internal/money"
 )
 
@@ -77,17 +75,7 @@ func TestDatabaseRestart(t *testing.T) {
 	s := startServer(t, svc)
 	f := newFixture(t, svc.databaseURL, scale.clients, money.FromKroner(10_000_000))
 
-	stop := make(chan struct{})
-	results := make(chan loadgen.Result, 1)
-	go func() {
-		cfg := f.load(s, "dbrestart")
-		cfg.Stop = stop
-		res, err := loadgen.Run(context.Background(), cfg)
-		if err != nil {
-			t.Error(err)
-		}
-		results <- res
-	}()
+	stop := f.loadInBackground(t, s, "dbrestart")
 	f.waitApplications(t, scale.clients)
 
 	pg.stop()
@@ -138,8 +126,7 @@ func TestDatabaseRestart(t *testing.T) {
 	}
 
 	f.waitApplications(t, scale.clients)
-	close(stop)
-	res := <-results
+	res := stop()
 	countOps(res.Requests)
 	reportFailures(t, res)
 	n := f.verifyAcked(t, res)

@@ -81,6 +81,27 @@ func (f fixture) load(s *server, label string) loadgen.Config {
 		HTTPClient: &http.Client{Timeout: 30 * time.Second}}
 }
 
+// loadInBackground runs the suite's load against s until the returned
+// function is called, which stops it and returns its result.
+func (f fixture) loadInBackground(t *testing.T, s *server, label string) (stop func() loadgen.Result) {
+	t.Helper()
+	stopped := make(chan struct{})
+	results := make(chan loadgen.Result, 1)
+	go func() {
+		cfg := f.load(s, label)
+		cfg.Stop = stopped
+		res, err := loadgen.Run(context.Background(), cfg)
+		if err != nil {
+			t.Error(err)
+		}
+		results <- res
+	}()
+	return func() loadgen.Result {
+		close(stopped)
+		return <-results
+	}
+}
+
 // verifyAcked checks the database against what the clients were told:
 // every acknowledged (or recovered) step is there, in its state or a later
 // one, and no application exists twice. It returns the number of

@@ -26,17 +26,7 @@ func TestObjectStorageOutage(t *testing.T) {
 	s := startServer(t, svc)
 	f := newFixture(t, svc.databaseURL, scale.clients, money.FromKroner(10_000_000))
 
-	stop := make(chan struct{})
-	results := make(chan loadgen.Result, 1)
-	go func() {
-		cfg := f.load(s, "files")
-		cfg.Stop = stop
-		res, err := loadgen.Run(context.Background(), cfg)
-		if err != nil {
-			t.Error(err)
-		}
-		results <- res
-	}()
+	stop := f.loadInBackground(t, s, "files")
 	f.waitAttachments(t, scale.clients)
 
 	m.Stop()
@@ -93,8 +83,7 @@ func TestObjectStorageOutage(t *testing.T) {
 		return status == http.StatusOK
 	})
 	f.waitAttachments(t, 1)
-	close(stop)
-	files := <-results
+	files := stop()
 	countOps(files.Requests)
 	reportFailures(t, files)
 
