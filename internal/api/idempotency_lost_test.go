@@ -19,7 +19,7 @@ import (
 // lostResponse carries out q's effect as the server would under q's
 // Idempotency-Key — effect runs with the claim in its context, so the key
 // commits with the effect — and then saves no response: the state a server
-// killed after the commit and before IdempotentSave leaves behind.
+// killed after the commit and before its response was saved leaves behind.
 func (e *env) lostResponse(t *testing.T, u user, q req, effect func(ctx context.Context) error) {
 	t.Helper()
 	var body []byte
