@@ -29,6 +29,8 @@ import (
 // saved (the server died in between) but the effect noted its result with
 // the key, the route's replay from that resource as it is now. Without
 // either, the first request may still be running, and the retry gets 409.
+// Routes without a replay (batches, publishing) are looked up first, and
+// their responses saved before they are sent (see below).
 func idempotent(st *store.Store, replays map[string]replay) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -48,17 +50,21 @@ func idempotent(st *store.Store, replays map[string]replay) func(http.Handler) h
 				httpx.WriteError(w, r, err)
 				return
 			}
-			if isUpload(r) {
-				// A file may be large: a retry of an upload is answered
-				// before its bytes are stored again.
-				if answeredFromKey(w, r, st, u, key, hash, replays) {
-					return
-				}
+			// A file may be large: a retry of an upload is answered before
+			// its bytes are stored again. A route without a replay (a batch,
+			// whose retry would find nothing left to do and answer so) is
+			// answered from its key before it runs, and its response is
+			// saved before it is sent.
+			withReplay := replayed(replays, r)
+			if (isUpload(r) || !withReplay) && answeredFromKey(w, r, st, u, key, hash, replays) {
+				return
 			}
 			ctx, claim := store.WithClaim(r.Context(), u.ID, key, hash)
 			rec := &recorder{header: http.Header{}}
 			next.ServeHTTP(rec, r.WithContext(ctx))
 			switch {
+			case claim.Consumed() && !withReplay:
+				st.SaveResponse(r.Context(), u.ID, key, rec.status, rec.header.Get("Content-Type"), rec.body.Bytes())
 			case claim.Consumed():
 				st.KeepResponse(u.ID, key, rec.status, rec.header.Get("Content-Type"), rec.body.Bytes())
 			case rec.status >= http.StatusBadRequest:

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"testing"
 
 	"nyttig/internal/api"
@@ -258,26 +257,6 @@ func TestLostResponseFinance(t *testing.T) {
 	}
 	if n := f.rows(t, "payouts", "export_id = $1", x.ID); n != x.Count {
 		t.Errorf("%d tranches in the batch, want %d", n, x.Count)
-	}
-}
-
-// TestLostResponseWithoutResult: an effect that notes no result (creating
-// a call) leaves nothing to answer from, so the retry still gets 409 — and
-// is told the first request may still be running.
-func TestLostResponseWithoutResult(t *testing.T) {
-	e := newEnv(t)
-	admin := e.user(t, workflow.Admin)
-	c := model.Call{FundID: e.fund.ID, Title: "Utlysning uten svar", OpensAt: e.call.OpensAt, ClosesAt: e.call.ClosesAt, MaxAmountOre: 100_000_00}
-	q := req{method: "POST", path: "/calls", token: admin.token, header: withKey("lost-call"), body: map[string]any{
-		"fund_id": c.FundID, "title": c.Title, "opens_at": c.OpensAt, "closes_at": c.ClosesAt, "max_amount_ore": c.MaxAmountOre}}
-	e.lostResponse(t, admin, q, func(ctx context.Context) error {
-		_, err := e.grants.CreateCall(ctx, admin.User, c)
-		return err
-	})
-	q.header = map[string]string{"Idempotency-Key": "lost-call", "Accept-Language": "en"}
-	msg := errorBody(t, e.expect(t, q, http.StatusConflict)).Message
-	if !strings.Contains(msg, "may still be running") {
-		t.Errorf("409 says %q; want it to say the original request may still be running", msg)
 	}
 }
 

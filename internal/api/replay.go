@@ -65,17 +65,60 @@ func (a *api) replays() map[string]replay {
 			func(_ *http.Request, x model.PayoutExport) string {
 				return "/api/v1/payout-exports/" + strconv.FormatInt(x.ID, 10) + ".csv"
 			}),
+		"/calls": replayAs(store.ResultCall, http.StatusCreated, g.Call,
+			func(_ *http.Request, c model.Call) string {
+				return "/api/v1/calls/" + strconv.FormatInt(c.ID, 10)
+			}),
+		"/applications/{id}/reviewers": replayAs(store.ResultApplication, http.StatusOK,
+			func(ctx context.Context, u model.User, id int64) (items[model.Assignment], error) {
+				list, err := g.Assignments(ctx, u, id)
+				return items[model.Assignment]{list}, err
+			}, nil),
+		"/applications/{id}/declarations": replayAs(store.ResultDeclaration, http.StatusCreated, g.Declaration, nil),
+		"/applications/{id}/reviews/mine/submit": replayAs(store.ResultApplication, http.StatusOK,
+			func(ctx context.Context, u model.User, id int64) (model.Review, error) {
+				r, _, err := g.MyReview(ctx, u, id)
+				return r, err
+			}, nil),
+		"/notifications/{id}/read": {kind: store.ResultNotification, answer: func(w http.ResponseWriter, r *http.Request, u model.User, id int64) error {
+			it, err := a.store.Notification(r.Context(), u.ID, id)
+			if err != nil {
+				return err
+			}
+			w.Header().Set("Idempotent-Replayed", "true")
+			httpx.WriteJSON(w, http.StatusOK, viewNotification(it, httpx.Lang(r)))
+			return nil
+		}},
 	}
+}
+
+// items is the body of a route that answers a list: {"items": [...]}.
+type items[T any] struct {
+	Items []T `json:"items"`
+}
+
+// replayed reports whether r's route answers a retry from a noted result;
+// a route that does not is looked up before it runs, and its response is
+// saved before it is sent (api/idempotency.go).
+func replayed(replays map[string]replay, r *http.Request) bool {
+	_, ok := replays[routePattern(r)]
+	return ok
 }
 
 // routeReplay is the replay of the route r was routed to, if it has one.
 // The pattern is the API router's own (the last one chi matched), so it
 // does not depend on where the API is mounted.
 func routeReplay(replays map[string]replay, r *http.Request, kind store.ResultKind) (replay, bool) {
+	rp, ok := replays[routePattern(r)]
+	return rp, ok && rp.kind == kind
+}
+
+// routePattern is the pattern of the API route r was routed to, "" before
+// routing.
+func routePattern(r *http.Request) string {
 	rctx := chi.RouteContext(r.Context())
 	if rctx == nil || len(rctx.RoutePatterns) == 0 {
-		return replay{}, false
+		return ""
 	}
-	rp, ok := replays[rctx.RoutePatterns[len(rctx.RoutePatterns)-1]]
-	return rp, ok && rp.kind == kind
+	return rctx.RoutePatterns[len(rctx.RoutePatterns)-1]
 }

@@ -2,10 +2,12 @@ package grants
 
 import (
 	"context"
+	"errors"
 
 	"nyttig/internal/apperr"
 	"nyttig/internal/i18n"
 	"nyttig/internal/model"
+	"nyttig/internal/store"
 	"nyttig/workflow"
 )
 
@@ -53,7 +55,9 @@ func (s *Service) DecideBatch(ctx context.Context, u model.User, callID int64, d
 		res := BatchResult{ApplicationID: a.ID, CaseNumber: a.CaseNumber, State: a.State}
 		err := s.decideOne(ctx, u, a, declareFree, &res, requestID)
 		if err != nil {
-			if k := apperr.KindOf(err); k == apperr.Unavailable || k == apperr.Internal {
+			// A fault stops the batch; so does its Idempotency-Key, taken
+			// by the same batch sent before: this one is a retry.
+			if k := apperr.KindOf(err); k == apperr.Unavailable || k == apperr.Internal || errors.Is(err, store.ErrKeyTaken) {
 				return results, err
 			}
 			e := apperr.As(err)

@@ -27,6 +27,12 @@ func (s *Service) OpenCalls(ctx context.Context) ([]model.Call, error) {
 	return s.Store.OpenCalls(ctx, s.Now())
 }
 
+// Call returns a call; calls are open to every signed-in user, as their
+// list is.
+func (s *Service) Call(ctx context.Context, _ model.User, id int64) (model.Call, error) {
+	return s.Store.CallByID(ctx, id)
+}
+
 // CreateCall adds a call; only admins and case officers may.
 func (s *Service) CreateCall(ctx context.Context, u model.User, c model.Call) (model.Call, error) {
 	if !u.Has(workflow.Admin) && !u.Has(workflow.CaseOfficer) {

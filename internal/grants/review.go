@@ -133,10 +133,8 @@ func (s *Service) AssignReviewers(ctx context.Context, u model.User, appID int64
 				"%s cannot review this application: %s.", i18n.T(r.Name, r.Name), i18n.T(strings.Join(nb, "; "), strings.Join(en, "; "))))
 		}
 	}
-	for _, id := range reviewerIDs {
-		if err := s.Store.AssignReviewer(ctx, appID, id, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()}); err != nil {
-			return nil, err
-		}
+	if err := s.Store.AssignReviewers(ctx, appID, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()}, reviewerIDs...); err != nil {
+		return nil, err
 	}
 	return s.Store.Assignments(ctx, appID)
 }
@@ -209,7 +207,7 @@ func (s *Service) fillAssignments(ctx context.Context, u model.User, a model.App
 		if len(conflicts) > 0 {
 			continue
 		}
-		if err := s.Store.AssignReviewer(ctx, a.ID, r.ID, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()}); err != nil {
+		if err := s.Store.AssignReviewers(ctx, a.ID, store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()}, r.ID); err != nil {
 			return made, err
 		}
 		loads[r.ID]++
@@ -266,6 +264,16 @@ func (s *Service) Declare(ctx context.Context, u model.User, appID int64, confli
 	}
 	return s.Store.Declare(ctx, model.Declaration{ApplicationID: appID, UserID: u.ID, Capacity: string(capacity), Conflict: conflict, Reason: reason},
 		store.Change{ActorID: u.ID, RequestID: requestID, Now: s.Now()})
+}
+
+// Declaration returns one of u's own declarations; anyone else's is not
+// found for u.
+func (s *Service) Declaration(ctx context.Context, u model.User, id int64) (model.Declaration, error) {
+	d, err := s.Store.Declaration(ctx, id)
+	if err == nil && d.UserID != u.ID {
+		err = apperr.New(apperr.NotFound, i18n.T("Fant ikke erklæringen.", "Declaration not found."))
+	}
+	return d, err
 }
 
 // ReviewQueue lists the applications u is assigned to review and has not

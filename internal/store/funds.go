@@ -80,6 +80,7 @@ func (s *Store) CreateCall(ctx context.Context, c model.Call, createdBy int64) (
 		if err != nil {
 			return translate(err)
 		}
+		noteResult(ctx, tx, ResultCall, c.ID)
 		return insertCriteria(ctx, tx, c.ID, model.DefaultRubric)
 	})
 	return c, err

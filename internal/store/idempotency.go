@@ -26,6 +26,7 @@ type IdempotentResponse struct {
 
 // Result names the resource a request with an Idempotency-Key created or
 // moved, so that a retry whose response was lost can be answered from it.
+// Assigning reviewers and submitting a review note the application.
 type Result struct {
 	Kind ResultKind
 	ID   int64
@@ -43,6 +44,10 @@ const (
 	ResultAttachment  ResultKind = "attachment"
 	// ResultPayoutExport is a batch of payments for the ERP system.
 	ResultPayoutExport ResultKind = "payout_export"
+	ResultCall         ResultKind = "call"
+	// ResultDeclaration is a declaration of (no) conflict of interest.
+	ResultDeclaration  ResultKind = "declaration"
+	ResultNotification ResultKind = "notification"
 )
 
 // Claim is an Idempotency-Key that the first transaction of a request

@@ -53,6 +53,17 @@ func (s *Store) KeepResponse(userID int64, key string, status int, contentType s
 	s.keeper.put(keptResponse{userID: userID, key: key, status: status, contentType: contentType, body: body})
 }
 
+// SaveResponse saves the response of a request whose claim committed for
+// its key now, before the response is sent: for routes whose retry cannot
+// be answered from a noted result. A failure is logged; the retry then
+// gets 409, as after a crash.
+func (s *Store) SaveResponse(ctx context.Context, userID int64, key string, status int, contentType string, body []byte) {
+	if _, err := s.pool.Exec(ctx, `UPDATE idempotency_keys SET status = $3, content_type = $4, response = $5
+		WHERE user_id = $1 AND key = $2 AND status IS NULL`, userID, key, status, contentType, body); err != nil {
+		slog.Warn("saving an idempotent response failed; its retries will be answered 409", "err", err)
+	}
+}
+
 // FlushKeptResponses waits until the responses this process queued so far
 // are saved (or failed to be), so that a lookup after it sees them.
 func (s *Store) FlushKeptResponses(ctx context.Context) {

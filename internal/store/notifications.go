@@ -76,9 +76,19 @@ func (s *Store) MarkRead(ctx context.Context, userID, id int64, now time.Time) (
 		if tag.RowsAffected() == 0 {
 			return apperr.New(apperr.NotFound, msgNoNotification)
 		}
+		noteResult(ctx, tx, ResultNotification, id)
 		it, err = scanNotification(tx.QueryRow(ctx, "SELECT "+notificationColumns+notificationFrom+"WHERE n.id = $1", id))
 		return err
 	})
+	return it, err
+}
+
+// Notification returns a user's notification; someone else's is not found.
+func (s *Store) Notification(ctx context.Context, userID, id int64) (notify.Item, error) {
+	it, err := scanNotification(s.pool.QueryRow(ctx, "SELECT "+notificationColumns+notificationFrom+"WHERE n.id = $1 AND n.user_id = $2", id, userID))
+	if apperr.Is(err, apperr.NotFound) {
+		return it, apperr.New(apperr.NotFound, msgNoNotification)
+	}
 	return it, err
 }
 

@@ -112,37 +112,48 @@ func (s *Store) UsersWithRole(ctx context.Context, role workflow.Role) ([]model.
 var msgRecused = i18n.T("Fagvurdereren har meldt seg inhabil i denne saken og kan ikke tildeles den igjen.",
 	"The reviewer has declared a conflict of interest in this case and cannot be assigned again.")
 
-// AssignReviewer assigns a reviewer, with a history row. Assigning again
-// is a no-op; a recused reviewer is refused.
-func (s *Store) AssignReviewer(ctx context.Context, appID, reviewerID int64, ch Change) error {
+// AssignReviewers assigns reviewers to an application in one transaction,
+// each with a history row and a notice. Assigning again is a no-op; a
+// recused reviewer is refused, and then none is assigned.
+func (s *Store) AssignReviewers(ctx context.Context, appID int64, ch Change, reviewerIDs ...int64) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
 		cur, err := lockApplication(ctx, tx, appID)
 		if err != nil {
 			return err
 		}
-		var status string
-		err = tx.QueryRow(ctx, "SELECT status FROM reviewer_assignments WHERE application_id = $1 AND reviewer_id = $2", appID, reviewerID).Scan(&status)
-		switch {
-		case err == nil && status == model.AssignmentRecused:
-			return apperr.New(apperr.Conflict, msgRecused)
-		case err == nil:
-			return nil
-		case !errors.Is(err, pgx.ErrNoRows):
-			return translate(err)
+		for _, id := range reviewerIDs {
+			if err := s.assignReviewer(ctx, tx, cur.State, appID, id, ch); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO reviewer_assignments (application_id, reviewer_id, assigned_by, assigned_at)
-			VALUES ($1, $2, $3, $4)`, appID, reviewerID, ch.actor(), ch.Now); err != nil {
-			return translate(err)
-		}
-		var name string
-		if err := tx.QueryRow(ctx, "SELECT name FROM users WHERE id = $1", reviewerID).Scan(&name); err != nil {
-			return translate(err)
-		}
-		if err := appendAccess(ctx, tx, appID, ch, EventReviewerAssigned, cur.State, name); err != nil {
-			return err
-		}
-		return s.notifyTx(ctx, tx, ch, notify.ForAssignment(appID, reviewerID)...)
+		noteResult(ctx, tx, ResultApplication, appID)
+		return nil
 	})
+}
+
+func (s *Store) assignReviewer(ctx context.Context, tx pgx.Tx, state workflow.State, appID, reviewerID int64, ch Change) error {
+	var status string
+	err := tx.QueryRow(ctx, "SELECT status FROM reviewer_assignments WHERE application_id = $1 AND reviewer_id = $2", appID, reviewerID).Scan(&status)
+	switch {
+	case err == nil && status == model.AssignmentRecused:
+		return apperr.New(apperr.Conflict, msgRecused)
+	case err == nil:
+		return nil
+	case !errors.Is(err, pgx.ErrNoRows):
+		return translate(err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO reviewer_assignments (application_id, reviewer_id, assigned_by, assigned_at)
+		VALUES ($1, $2, $3, $4)`, appID, reviewerID, ch.actor(), ch.Now); err != nil {
+		return translate(err)
+	}
+	var name string
+	if err := tx.QueryRow(ctx, "SELECT name FROM users WHERE id = $1", reviewerID).Scan(&name); err != nil {
+		return translate(err)
+	}
+	if err := appendAccess(ctx, tx, appID, ch, EventReviewerAssigned, state, name); err != nil {
+		return err
+	}
+	return s.notifyTx(ctx, tx, ch, notify.ForAssignment(appID, reviewerID)...)
 }
 
 // Declare records a declaration of (no) conflict of interest with its
@@ -173,9 +184,21 @@ func (s *Store) Declare(ctx context.Context, d model.Declaration, ch Change) (mo
 		if d.Conflict {
 			comment = "inhabil / conflict (" + d.Capacity + "): " + d.Reason
 		}
+		noteResult(ctx, tx, ResultDeclaration, d.ID)
 		return appendAccess(ctx, tx, d.ApplicationID, ch, EventDeclaration, cur.State, comment)
 	})
 	return d, err
+}
+
+// Declaration returns a declaration by its id.
+func (s *Store) Declaration(ctx context.Context, id int64) (model.Declaration, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, application_id, user_id, capacity, conflict, reason, created_at FROM declarations
+		WHERE id = $1`, id)
+	if err != nil {
+		return model.Declaration{}, translate(err)
+	}
+	d, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[model.Declaration])
+	return d, translate(err)
 }
 
 // LatestDeclaration returns a person's latest declaration on an

@@ -130,6 +130,7 @@ func (s *Store) SubmitReview(ctx context.Context, appID, reviewerID int64, ch Ch
 		if _, err := tx.Exec(ctx, "UPDATE reviews SET submitted_at = $2 WHERE id = $1", drafts[0].ID, ch.Now); err != nil {
 			return translate(err)
 		}
+		noteResult(ctx, tx, ResultApplication, appID)
 		return appendAccess(ctx, tx, appID, ch, EventReviewSubmitted, cur.State, drafts[0].ReviewerName)
 	})
 	if err != nil {
