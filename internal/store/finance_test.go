@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"nyttig/internal/model"
 	"nyttig/internal/store"
+	"nyttig/internal/testenv"
 )
 
 func TestRecipientRoundTrip(t *testing.T) {
@@ -37,5 +39,47 @@ func TestRecipientRoundTrip(t *testing.T) {
 	// The database refuses what is not an organisation or account number.
 	if _, err := f.st.Pool().Exec(ctx, "UPDATE applications SET account_number = '1234' WHERE id = $1", a.ID); err == nil {
 		t.Fatal("a four-digit account number was stored")
+	}
+}
+
+// TestLedgerCheckReadsOneApplicationsPayments: the ledger's check that no
+// application is paid more than granted sums that application's payments
+// through their own index, even in a plan made on an empty ledger; the
+// partial index of one payment per tranche would have it read every
+// payment for every new entry (migration 0015).
+func TestLedgerCheckReadsOneApplicationsPayments(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	conn, err := st.Pool().Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SET plan_cache_mode = force_generic_plan"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Exec(ctx, "RESET plan_cache_mode") //nolint:errcheck // the connection goes back to the pool either way
+	if _, err := conn.Exec(ctx, `PREPARE payments_of(bigint) AS SELECT COALESCE(sum(amount_ore), 0) FROM ledger_entries
+		WHERE application_id = $1 AND kind = 'payment'`); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Exec(ctx, "DEALLOCATE payments_of") //nolint:errcheck // as above
+	var plan strings.Builder
+	rows, err := conn.Query(ctx, "EXPLAIN EXECUTE payments_of(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(line + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan.String(), "ledger_entries_payments") {
+		t.Errorf("the payments of one application are not read through their index:\n%s", plan.String())
 	}
 }
