@@ -135,22 +135,43 @@ func TestAssignReviewersIsOneChange(t *testing.T) {
 	}
 }
 
+// batchAmount is what each application of recommendedBatch asks and is
+// recommended.
+var batchAmount = money.FromKroner(30_000)
+
+// batch is a call's recommended applications, and a decision maker's
+// request to decide them all.
+type batch struct {
+	officer, decider user
+	apps             []model.Application
+	q                req
+}
+
+// recommendedBatch gives e's call n applications recommended for approval
+// within its frame, and the batch decision of the call with
+// Idempotency-Key key.
+func (e *env) recommendedBatch(t *testing.T, n int, key string) batch {
+	t.Helper()
+	e.setFrame(t, money.FromKroner(1_000_000))
+	owner := e.user(t, workflow.Applicant)
+	officer := e.user(t, workflow.CaseOfficer)
+	decider := e.user(t, workflow.DecisionMaker)
+	apps := make([]model.Application, n)
+	for i := range apps {
+		a := e.inReview(t, owner, officer, fieldsAsking(e.call, batchAmount, "Byggesak"))
+		apps[i] = e.recommend(t, officer, a.ID, model.OutcomeApprove, batchAmount)
+	}
+	return batch{officer: officer, decider: decider, apps: apps, q: req{method: "POST", path: fmt.Sprintf("/calls/%d/decisions", e.call.ID),
+		token: decider.token, body: map[string]any{"declare_no_conflict": true}, header: withKey(key)}}
+}
+
 // TestIdempotentBatchRetry: a batch decision's retry with the same key is
 // answered with the first response — not with the empty batch that
 // running it again would find — and decides nothing again.
 func TestIdempotentBatchRetry(t *testing.T) {
 	e := newEnv(t)
-	e.setFrame(t, money.FromKroner(1_000_000))
-	owner := e.user(t, workflow.Applicant)
-	officer := e.user(t, workflow.CaseOfficer)
-	decider := e.user(t, workflow.DecisionMaker)
-	amount := money.FromKroner(30_000)
-	for range 2 {
-		a := e.inReview(t, owner, officer, fieldsAsking(e.call, amount, "Byggesak"))
-		e.recommend(t, officer, a.ID, model.OutcomeApprove, amount)
-	}
-	q := req{method: "POST", path: fmt.Sprintf("/calls/%d/decisions", e.call.ID), token: decider.token,
-		body: map[string]any{"declare_no_conflict": true}, header: withKey("batch-once")}
+	b := e.recommendedBatch(t, 2, "batch-once")
+	q := b.q
 	first := e.expect(t, q, http.StatusOK)
 	results := decode[struct{ Results []grants.BatchResult }](t, first).Results
 	if len(results) != 2 || results[0].State != workflow.Approved || results[1].State != workflow.Approved {
@@ -160,7 +181,7 @@ func TestIdempotentBatchRetry(t *testing.T) {
 	if string(again.body) != string(first.body) || again.header.Get("Idempotent-Replayed") != "true" {
 		t.Errorf("retry answered %s (replayed %q), want the first response %s", again.body, again.header.Get("Idempotent-Replayed"), first.body)
 	}
-	if l := e.ledger(t, officer); l.Committed != 2*amount {
+	if l := e.ledger(t, b.officer); l.Committed != 2*batchAmount {
 		t.Errorf("ledger %+v after the retry, want two grants committed", l)
 	}
 }
@@ -171,16 +192,10 @@ func TestIdempotentBatchRetry(t *testing.T) {
 // may still be running.
 func TestLostResponseWithoutResult(t *testing.T) {
 	e := newEnv(t)
-	e.setFrame(t, money.FromKroner(1_000_000))
-	owner := e.user(t, workflow.Applicant)
-	officer := e.user(t, workflow.CaseOfficer)
-	decider := e.user(t, workflow.DecisionMaker)
-	a := e.inReview(t, owner, officer, fieldsAsking(e.call, money.FromKroner(30_000), "Byggesak"))
-	e.recommend(t, officer, a.ID, model.OutcomeApprove, money.FromKroner(30_000))
-	q := req{method: "POST", path: fmt.Sprintf("/calls/%d/decisions", e.call.ID), token: decider.token,
-		body: map[string]any{"declare_no_conflict": true}, header: withKey("lost-batch")}
-	e.lostResponse(t, decider, q, func(ctx context.Context) error {
-		_, err := e.grants.DecideBatch(ctx, decider.User, e.call.ID, true, i18n.EN, "first")
+	b := e.recommendedBatch(t, 1, "lost-batch")
+	q := b.q
+	e.lostResponse(t, b.decider, q, func(ctx context.Context) error {
+		_, err := e.grants.DecideBatch(ctx, b.decider.User, e.call.ID, true, i18n.EN, "first")
 		return err
 	})
 	q.header = map[string]string{"Idempotency-Key": "lost-batch", "Accept-Language": "en"}
@@ -188,7 +203,7 @@ func TestLostResponseWithoutResult(t *testing.T) {
 	if !strings.Contains(msg, "may still be running") {
 		t.Errorf("409 says %q; want it to say the original request may still be running", msg)
 	}
-	if got := e.appState(t, officer, a.ID); got != workflow.Approved {
+	if got := e.appState(t, b.officer, b.apps[0].ID); got != workflow.Approved {
 		t.Errorf("application in %s, want approved once", got)
 	}
 }
