@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -17,6 +16,7 @@ import (
 
 	"nyttig/internal/auth"
 	"nyttig/internal/grants"
+	"nyttig/internal/loadgen"
 	"nyttig/internal/model"
 	"nyttig/internal/money"
 	"nyttig/internal/store"
@@ -156,25 +156,9 @@ func path(id int64, rest string) string { return "/applications/" + strconv.Form
 
 // --- files made here, so that every upload is a real file of its kind ---
 
-// pdfFile is a small valid PDF: one empty A4 page with its cross-reference table.
-func pdfFile() []byte {
-	objects := []string{"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
-	return b.Bytes()
-}
+// pdfFile is a small valid PDF: one A4 page with its cross-reference
+// table (the load generator's).
+func pdfFile() []byte { return loadgen.PDF(0) }
 
 // pngFile is a picture of w×h pixels of noise, which like a photo does
 // not compress: about 3 bytes a pixel.
