@@ -1,10 +1,10 @@
 package loadgen_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -118,11 +118,11 @@ func (l *lossy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, "lost", http.StatusServiceUnavailable)
 }
 
-func TestRetriesWithTheSameKeyDuplicateNothing(t *testing.T) {
-	h, call, tokens := target(t, 1)
-	srv := httptest.NewServer(&lossy{h: h, seen: map[string]bool{}})
-	defer srv.Close()
-	res, err := loadgen.Run(context.Background(), loadgen.Config{BaseURL: srv.URL, Tokens: tokens, CallID: call.ID,
+// runTwoByTwo has two clients send two applications each through the
+// server at url, and says how many acknowledged steps were replays.
+func runTwoByTwo(t *testing.T, url string, callID int64, tokens []string) (loadgen.Result, int) {
+	t.Helper()
+	res, err := loadgen.Run(context.Background(), loadgen.Config{BaseURL: url, Tokens: tokens, CallID: callID,
 		Clients: 2, Applications: 2, PDFBytes: 2 << 10})
 	if err != nil {
 		t.Fatal(err)
@@ -133,15 +133,28 @@ func TestRetriesWithTheSameKeyDuplicateNothing(t *testing.T) {
 			replayed++
 		}
 	}
+	return res, replayed
+}
+
+// failures lists a run's failed steps, a line each.
+func failures(res loadgen.Result) string {
+	var b strings.Builder
+	for _, err := range res.Failed {
+		b.WriteString(err.Error() + "\n")
+	}
+	return b.String()
+}
+
+func TestRetriesWithTheSameKeyDuplicateNothing(t *testing.T) {
+	h, call, tokens := target(t, 1)
+	srv := httptest.NewServer(&lossy{h: h, seen: map[string]bool{}})
+	defer srv.Close()
+	res, replayed := runTwoByTwo(t, srv.URL, call.ID, tokens)
 	// Create, attach and submit carry keys: each was answered from the
 	// idempotency record the second time. The PATCH has none.
 	if len(res.Failed) > 0 || len(res.Acked) != 16 || replayed != 12 || res.Statuses[http.StatusServiceUnavailable] != 12 {
-		var b bytes.Buffer
-		for _, err := range res.Failed {
-			b.WriteString(err.Error() + "\n")
-		}
 		t.Errorf("%d acknowledged, %d replayed, statuses %v, failures:\n%s want 16, 12 replayed after 12 × 503",
-			len(res.Acked), replayed, res.Statuses, &b)
+			len(res.Acked), replayed, res.Statuses, failures(res))
 	}
 	if sub, all := submitted(t, call.ID); sub != 4 || all != 4 {
 		t.Errorf("%d of %d applications submitted, want 4 of 4: no retry may add one", sub, all)
@@ -183,27 +196,13 @@ func TestRetriesAfterAnUnsavedResponse(t *testing.T) {
 	h, call, tokens := target(t, 1)
 	srv := httptest.NewServer(&unsaved{lossy: lossy{h: h, seen: map[string]bool{}}, st: testenv.Store(t)})
 	defer srv.Close()
-	res, err := loadgen.Run(context.Background(), loadgen.Config{BaseURL: srv.URL, Tokens: tokens, CallID: call.ID,
-		Clients: 2, Applications: 2, PDFBytes: 2 << 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	replayed := 0
-	for _, a := range res.Acked {
-		if a.Replayed {
-			replayed++
-		}
-	}
+	res, replayed := runTwoByTwo(t, srv.URL, call.ID, tokens)
 	// Every keyed step is answered from what its effect noted, not read
 	// back after a 409.
 	if len(res.Failed) > 0 || len(res.Acked) != 16 || replayed != 12 || len(res.Recovered) != 0 ||
 		res.Statuses[http.StatusBadGateway] != 12 || res.Statuses[http.StatusConflict] != 0 {
-		var b bytes.Buffer
-		for _, err := range res.Failed {
-			b.WriteString(err.Error() + "\n")
-		}
 		t.Errorf("%d acknowledged, %d replayed, %d recovered, statuses %v, failures:\n%s want 16, 12 replayed, 0 recovered after 12 × 502",
-			len(res.Acked), replayed, len(res.Recovered), res.Statuses, &b)
+			len(res.Acked), replayed, len(res.Recovered), res.Statuses, failures(res))
 	}
 	if sub, all := submitted(t, call.ID); sub != 4 || all != 4 {
 		t.Errorf("%d of %d applications submitted, want 4 of 4: no retry may add one", sub, all)
