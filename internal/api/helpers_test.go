@@ -18,6 +18,7 @@ import (
 	"nyttig/internal/blob"
 	"nyttig/internal/grants"
 	"nyttig/internal/httpx"
+	"nyttig/internal/loadgen"
 	"nyttig/internal/model"
 	"nyttig/internal/server"
 	"nyttig/internal/store"
@@ -269,25 +270,10 @@ func errorBody(t testing.TB, res response) httpx.ErrorDetail {
 // completeFields are the fields of an application that can be submitted to
 // call: every text filled in and a budget that adds up.
 func completeFields(callID int64) model.ApplicationFields {
-	return model.ApplicationFields{
-		CallID:           callID,
-		Title:            "Digital innbyggerdialog",
-		Summary:          "En chatbot for byggesak.",
-		Need:             "Innbyggerne venter for lenge på svar.",
-		Solution:         "Svar på vanlige spørsmål døgnet rundt.",
-		AdoptionPlan:     "Pilot i én enhet, deretter alle.",
-		ExpectedBenefits: "Kortere ventetid.",
-		BudgetLines: []model.BudgetLine{
-			{Category: "Innleie", Description: "Konsulent", AmountOre: 80_000_00},
-			{Category: "Egeninnsats", Description: "Timer", AmountOre: 20_000_00},
-		},
-		OwnContributionOre: 20_000_00,
-		RequestedAmountOre: 80_000_00,
-		Unit:               "Byggesak",
-		Partners:           []string{"Nabokommunen"},
-		StartDate:          "2026-08-01",
-		EndDate:            "2027-06-30",
-	}
+	f := loadgen.Fields(callID, "Digital innbyggerdialog")
+	f.Summary = "En chatbot for byggesak."
+	f.StartDate, f.EndDate = "2026-08-01", "2027-06-30"
+	return f
 }
 
 // create starts an application for u with fields and returns it.
