@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"io"
 	"maps"
@@ -64,7 +65,8 @@ func idempotent(st *store.Store, replays map[string]replay) func(http.Handler) h
 			next.ServeHTTP(rec, r.WithContext(ctx))
 			switch {
 			case claim.Consumed() && !withReplay:
-				st.SaveResponse(r.Context(), u.ID, key, rec.status, rec.header.Get("Content-Type"), rec.body.Bytes())
+				// Saved even when the client has gone: its retry needs it.
+				st.SaveResponse(context.WithoutCancel(r.Context()), u.ID, key, rec.status, rec.header.Get("Content-Type"), rec.body.Bytes())
 			case claim.Consumed():
 				st.KeepResponse(u.ID, key, rec.status, rec.header.Get("Content-Type"), rec.body.Bytes())
 			case rec.status >= http.StatusBadRequest:
